@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds both targets of the one CMake project: native (tests, benchmarks) and WebAssembly
+# (web/wasm/clipfind.{mjs,wasm}). Incremental: a second run only rebuilds what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+# Debian's emscripten runs its JS optimizer with the system's node modules.
+export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+what=${1:-all}
+if [ "$what" = all ] || [ "$what" = native ]; then
+  [ -f build/native/CMakeCache.txt ] || cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/native -j"$jobs" >/dev/null
+fi
+if [ "$what" = all ] || [ "$what" = wasm ]; then
+  [ -f build/wasm/CMakeCache.txt ] || emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/wasm -j"$jobs" | grep -E "^clipfind:|error" || true
+  test -f web/wasm/clipfind.wasm
+fi

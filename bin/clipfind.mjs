@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// clipfind command-line interface. Each command keeps the exact contract of its issue.
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+const HELP = `clipfind ${pkg.version} — on-device image and caption search with CLIP-family models
+
+Usage: clipfind <command> [options]
+
+Commands:
+  --help, -h       show this help
+  --version, -v    print the version
+
+Exit status: 0 on success, 1 when an input failed, 2 on a usage error.
+`;
+
+async function main(argv) {
+  const [cmd] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (cmd === '--version' || cmd === '-v') {
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  process.stderr.write(`clipfind: unknown command '${cmd}' (see clipfind --help)\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err) => {
+    process.stderr.write(`clipfind: ${err?.code ? `${err.code}: ` : ''}${err?.message ?? err}\n`);
+    process.exitCode = 1;
+  },
+);

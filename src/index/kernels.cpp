@@ -1,0 +1,127 @@
+#include "index/kernels.hpp"
+
+#include <cstring>
+
+#include "index/f16.hpp"
+
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#elif defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace clipfind::kernels {
+namespace {
+
+// GCC/Clang vector extensions lower to SIMD128 in wasm and to SSE natively.
+typedef float v4f __attribute__((vector_size(16)));
+typedef uint32_t v4u __attribute__((vector_size(16)));
+
+inline v4f load4(const float* p) {
+  v4f v;
+  std::memcpy(&v, p, 16);
+  return v;
+}
+
+inline float hsum(v4f v) { return (v[0] + v[1]) + (v[2] + v[3]); }
+
+// Eight binary16 values to two f32 vectors: the same shift-and-rescale as half_to_float.
+inline void load8_half(const uint16_t* p, v4f& lo, v4f& hi) {
+  uint16_t tmp[8];
+  std::memcpy(tmp, p, 16);
+  v4u a = {tmp[0], tmp[1], tmp[2], tmp[3]};
+  v4u b = {tmp[4], tmp[5], tmp[6], tmp[7]};
+  const v4u mag = {0x7FFFu, 0x7FFFu, 0x7FFFu, 0x7FFFu};
+  const v4u sgn = {0x8000u, 0x8000u, 0x8000u, 0x8000u};
+  const v4f scale = {0x1p112f, 0x1p112f, 0x1p112f, 0x1p112f};
+  v4u ma = (a & mag) << 13, mb = (b & mag) << 13;
+  v4f fa, fb;
+  std::memcpy(&fa, &ma, 16);
+  std::memcpy(&fb, &mb, 16);
+  fa *= scale;
+  fb *= scale;
+  v4u ra, rb;
+  std::memcpy(&ra, &fa, 16);
+  std::memcpy(&rb, &fb, 16);
+  ra |= (a & sgn) << 16;
+  rb |= (b & sgn) << 16;
+  std::memcpy(&lo, &ra, 16);
+  std::memcpy(&hi, &rb, 16);
+}
+
+}  // namespace
+
+float dot_f32(const float* a, const float* b, size_t n) {
+  v4f s0 = {0, 0, 0, 0}, s1 = s0, s2 = s0, s3 = s0;
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    s0 += load4(a + i) * load4(b + i);
+    s1 += load4(a + i + 4) * load4(b + i + 4);
+    s2 += load4(a + i + 8) * load4(b + i + 8);
+    s3 += load4(a + i + 12) * load4(b + i + 12);
+  }
+  for (; i + 4 <= n; i += 4) s0 += load4(a + i) * load4(b + i);
+  float s = hsum((s0 + s1) + (s2 + s3));
+  for (; i < n; ++i) s += a[i] * b[i];
+  return s;
+}
+
+float dot_f16(const float* q, const uint16_t* v, size_t n) {
+  v4f s0 = {0, 0, 0, 0}, s1 = s0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    v4f lo, hi;
+    load8_half(v + i, lo, hi);
+    s0 += load4(q + i) * lo;
+    s1 += load4(q + i + 4) * hi;
+  }
+  float s = hsum(s0 + s1);
+  for (; i < n; ++i) s += q[i] * half_to_float(v[i]);
+  return s;
+}
+
+int32_t dot_i8(const int16_t* q, const int8_t* v, size_t n) {
+  size_t i = 0;
+  int32_t s = 0;
+#if defined(__wasm_simd128__)
+  v128_t acc0 = wasm_i32x4_splat(0), acc1 = acc0;
+  for (; i + 16 <= n; i += 16) {
+    const v128_t x = wasm_v128_load(v + i);
+    acc0 = wasm_i32x4_add(acc0, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(x), wasm_v128_load(q + i)));
+    acc1 = wasm_i32x4_add(acc1, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(x), wasm_v128_load(q + i + 8)));
+  }
+  const v128_t acc = wasm_i32x4_add(acc0, acc1);
+  s = wasm_i32x4_extract_lane(acc, 0) + wasm_i32x4_extract_lane(acc, 1) + wasm_i32x4_extract_lane(acc, 2) +
+      wasm_i32x4_extract_lane(acc, 3);
+#elif defined(__SSE2__)
+  __m128i acc0 = _mm_setzero_si128(), acc1 = acc0;
+  for (; i + 16 <= n; i += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(v + i));
+    const __m128i sign = _mm_cmpgt_epi8(_mm_setzero_si128(), x);
+    const __m128i lo = _mm_unpacklo_epi8(x, sign), hi = _mm_unpackhi_epi8(x, sign);
+    acc0 = _mm_add_epi32(acc0, _mm_madd_epi16(lo, _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + i))));
+    acc1 = _mm_add_epi32(acc1, _mm_madd_epi16(hi, _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + i + 8))));
+  }
+  alignas(16) int32_t lanes[4];
+  _mm_store_si128(reinterpret_cast<__m128i*>(lanes), _mm_add_epi32(acc0, acc1));
+  s = lanes[0] + lanes[1] + lanes[2] + lanes[3];
+#endif
+  for (; i < n; ++i) s += int32_t(q[i]) * int32_t(v[i]);
+  return s;
+}
+
+float stream_sum_f32(const float* p, size_t n) {
+  v4f s0 = {0, 0, 0, 0}, s1 = s0, s2 = s0, s3 = s0;
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    s0 += load4(p + i);
+    s1 += load4(p + i + 4);
+    s2 += load4(p + i + 8);
+    s3 += load4(p + i + 12);
+  }
+  float s = hsum((s0 + s1) + (s2 + s3));
+  for (; i < n; ++i) s += p[i];
+  return s;
+}
+
+}  // namespace clipfind::kernels

@@ -1,0 +1,16 @@
+// Distance kernels for the flat index. SIMD128 in WebAssembly, SSE2 natively, scalar otherwise.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace clipfind::kernels {
+
+float dot_f32(const float* a, const float* b, size_t n);
+// q is f32, v is binary16: converts on the fly.
+float dot_f16(const float* q, const uint16_t* v, size_t n);
+// q is the quantized query widened to i16 (so the widening happens once per query, not per item).
+int32_t dot_i8(const int16_t* q, const int8_t* v, size_t n);
+// Memory-bandwidth probe: reads n floats once, the least work any scan over them can do.
+float stream_sum_f32(const float* p, size_t n);
+
+}  // namespace clipfind::kernels

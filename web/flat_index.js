@@ -1,0 +1,152 @@
+// FlatIndex: exact similarity search over vectors with string ids, backed by the C++ core in WASM.
+import { check, ClosedError, InvalidInputError } from './errors.js';
+import { copyToHeap, loadWasm } from './wasm.js';
+
+const registry = new FinalizationRegistry((handle) => handle.delete());
+
+function toFloat32(vectors, what) {
+  if (vectors instanceof Float32Array) return vectors;
+  if (Array.isArray(vectors) || ArrayBuffer.isView(vectors)) return Float32Array.from(vectors.flat ? vectors.flat() : vectors);
+  throw new InvalidInputError('INVALID_ARGUMENT', `${what}: expected a Float32Array`);
+}
+
+function toIds(ids, what) {
+  if (typeof ids === 'string') ids = [ids];
+  if (!Array.isArray(ids)) throw new InvalidInputError('INVALID_ARGUMENT', `${what}: ids must be an array of strings`);
+  for (const id of ids) {
+    if (typeof id !== 'string') throw new InvalidInputError('INVALID_ARGUMENT', `${what}: ids must be strings, got ${typeof id}`);
+  }
+  return ids;
+}
+
+export class FlatIndex {
+  #M;
+  #handle;
+  #info;
+  #scratch = 0; // heap buffer for queries and results, grown on demand
+  #scratchBytes = 0;
+
+  constructor(M, handle) {
+    this.#M = M;
+    this.#handle = handle;
+    this.#info = check(handle.info());
+    registry.register(this, handle, this);
+  }
+
+  /**
+   * @param {{dim: number, storage?: 'f32'|'f16'|'i8', metric?: 'cosine'|'ip', rerank?: number}} options
+   */
+  static async create({ dim, storage = 'f32', metric = 'cosine', rerank = 0 } = {}) {
+    if (!Number.isInteger(dim) || dim <= 0) throw new InvalidInputError('INVALID_ARGUMENT', `FlatIndex.create: dim must be a positive integer, got ${dim}`);
+    const M = await loadWasm();
+    const handle = new M.IndexHandle();
+    try {
+      check(handle.init(dim, String(storage), String(metric), rerank >>> 0));
+    } catch (err) {
+      handle.delete();
+      throw err;
+    }
+    return new FlatIndex(M, handle);
+  }
+
+  /** Restores an index from toBytes() output; damaged or truncated bytes throw CorruptDataError. */
+  static async fromBytes(bytes) {
+    if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+    if (!ArrayBuffer.isView(bytes)) throw new InvalidInputError('INVALID_ARGUMENT', 'FlatIndex.fromBytes: expected a Uint8Array');
+    const M = await loadWasm();
+    const handle = new M.IndexHandle();
+    const ptr = copyToHeap(M, bytes);
+    try {
+      check(handle.load(ptr, bytes.byteLength));
+    } catch (err) {
+      handle.delete();
+      throw err;
+    } finally {
+      M._free(ptr);
+    }
+    return new FlatIndex(M, handle);
+  }
+
+  get dim() { return this.#info.dim; }
+  get storage() { return this.#info.storage; }
+  get metric() { return this.#info.metric; }
+  get size() { return this.#live().size(); }
+  /** Approximate bytes held in WASM memory by vectors and ids. */
+  get memoryBytes() { return this.#live().memoryBytes(); }
+
+  /** Adds vectors (n × dim, row-major) under new ids; all-or-nothing. Duplicate ids throw (use update). */
+  add(ids, vectors) { this.#bulk('add', ids, vectors); }
+
+  /** Replaces the vectors of existing ids; unknown ids throw NotFoundError. */
+  update(ids, vectors) { this.#bulk('update', ids, vectors); }
+
+  /** Removes ids; returns how many were present. */
+  remove(ids) { return check(this.#live().remove(toIds(ids, 'remove'))); }
+
+  has(id) { return check(this.#live().has(String(id))); }
+
+  /** The stored vector (dequantized for f16/i8). */
+  get(id) {
+    const h = this.#live();
+    const ptr = this.#scratchFor(this.dim * 4);
+    check(h.getVector(String(id), ptr));
+    return new Float32Array(this.#M.HEAPF32.buffer, ptr, this.dim).slice();
+  }
+
+  /** @returns {{ids: string[], scores: Float32Array}} best first, ties in insertion order */
+  search(query, k = 10) {
+    const h = this.#live();
+    const q = toFloat32(query, 'search');
+    if (!Number.isInteger(k) || k < 0) throw new InvalidInputError('INVALID_ARGUMENT', `search: k must be a non-negative integer, got ${k}`);
+    k = Math.min(k, h.size());
+    const ptr = this.#scratchFor(q.byteLength + k * 4);
+    const M = this.#M;
+    new Float32Array(M.HEAPF32.buffer, ptr, q.length).set(q);
+    const scoresPtr = ptr + q.byteLength;
+    const ids = check(h.search(ptr, q.length, k, scoresPtr));
+    const scores = new Float32Array(M.HEAPF32.buffer, scoresPtr, ids.length).slice();
+    return { ids, scores };
+  }
+
+  toBytes() { return check(this.#live().toBytes()); }
+
+  /** Frees the WASM memory; the index is unusable afterwards. Safe to call twice. */
+  close() {
+    if (!this.#handle) return;
+    registry.unregister(this);
+    if (this.#scratch) this.#M._free(this.#scratch);
+    this.#scratch = 0;
+    this.#handle.delete();
+    this.#handle = null;
+  }
+
+  /** Bandwidth probe over the f32 bytes (benchmarks). */
+  _probe() { return this.#live().probe(); }
+
+  #live() {
+    if (!this.#handle) throw new ClosedError('FlatIndex is closed');
+    return this.#handle;
+  }
+
+  #scratchFor(bytes) {
+    if (bytes > this.#scratchBytes) {
+      if (this.#scratch) this.#M._free(this.#scratch);
+      this.#scratchBytes = Math.max(bytes, 4096);
+      this.#scratch = this.#M._malloc(this.#scratchBytes);
+      if (this.#scratch === 0) throw new RangeError('clipfind: out of WASM memory');
+    }
+    return this.#scratch;
+  }
+
+  #bulk(op, ids, vectors) {
+    const h = this.#live();
+    const list = toIds(ids, op);
+    const v = toFloat32(vectors, op);
+    const ptr = copyToHeap(this.#M, v);
+    try {
+      check(h[op](list, ptr, v.length));
+    } finally {
+      this.#M._free(ptr);
+    }
+  }
+}

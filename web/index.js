@@ -1,0 +1,7 @@
+// clipfind: on-device image and caption search with CLIP-family models.
+export { FlatIndex } from './flat_index.js';
+export { ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ClosedError } from './errors.js';
+export { loadWasm } from './wasm.js';
+
+/** Version of the package (and of the WASM core built with it). */
+export const version = '0.1.0';
