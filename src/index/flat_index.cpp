@@ -249,9 +249,25 @@ std::vector<SearchHit> FlatIndex::search(std::span<const float> query, size_t k,
 
   const bool rerank = opt_.rerank > 0;
   TopK top(rerank ? std::min(n, k * opt_.rerank) : k);
-  for (size_t slot = 0; slot < n; ++slot) {
-    if (keep && !keep(ids_[slot])) continue;
-    top.push(static_cast<uint32_t>(slot), score_slot(slot, q.data(), q16.data(), qscale), seq_[slot]);
+  // Score blocks of rows with the multi-row kernels, then select; filtering happens at selection.
+  constexpr size_t kBlock = 256;
+  float scores[kBlock];
+  int32_t iscores[kBlock];
+  for (size_t begin = 0; begin < n; begin += kBlock) {
+    const size_t count = std::min(kBlock, n - begin);
+    if (opt_.storage == Storage::F32) {
+      kernels::dot_f32_rows(q.data(), f32_.data() + begin * dim, dim, count, scores);
+    } else if (opt_.storage == Storage::I8) {
+      kernels::dot_i8_rows(q16.data(), i8_.data() + begin * dim, dim, count, iscores);
+      for (size_t r = 0; r < count; ++r) scores[r] = float(iscores[r]) * qscale * i8_scale_[begin + r];
+    } else {
+      for (size_t r = 0; r < count; ++r) scores[r] = score_slot(begin + r, q.data(), q16.data(), qscale);
+    }
+    for (size_t r = 0; r < count; ++r) {
+      const size_t slot = begin + r;
+      if (keep && !keep(ids_[slot])) continue;
+      top.push(static_cast<uint32_t>(slot), scores[r], seq_[slot]);
+    }
   }
   std::vector<Hit> hits = top.take_sorted();
   if (rerank) {

@@ -110,6 +110,55 @@ int32_t dot_i8(const int16_t* q, const int8_t* v, size_t n) {
   return s;
 }
 
+void dot_f32_rows(const float* q, const float* rows, size_t dim, size_t count, float* out) {
+  size_t r = 0;
+  if (dim % 4 == 0) {
+    for (; r + 4 <= count; r += 4) {
+      const float* a = rows + r * dim;
+      const float* b = a + dim;
+      const float* c = b + dim;
+      const float* d = c + dim;
+      v4f sa = {0, 0, 0, 0}, sb = sa, sc = sa, sd = sa;
+      for (size_t i = 0; i < dim; i += 4) {
+        const v4f x = load4(q + i);
+        sa += x * load4(a + i);
+        sb += x * load4(b + i);
+        sc += x * load4(c + i);
+        sd += x * load4(d + i);
+      }
+      out[r] = hsum(sa);
+      out[r + 1] = hsum(sb);
+      out[r + 2] = hsum(sc);
+      out[r + 3] = hsum(sd);
+    }
+  }
+  for (; r < count; ++r) out[r] = dot_f32(q, rows + r * dim, dim);
+}
+
+void dot_i8_rows(const int16_t* q, const int8_t* rows, size_t dim, size_t count, int32_t* out) {
+  size_t r = 0;
+#if defined(__wasm_simd128__)
+  if (dim % 16 == 0) {
+    for (; r + 4 <= count; r += 4) {
+      const int8_t* base = rows + r * dim;
+      v128_t acc[4] = {wasm_i32x4_splat(0), wasm_i32x4_splat(0), wasm_i32x4_splat(0), wasm_i32x4_splat(0)};
+      for (size_t i = 0; i < dim; i += 16) {
+        const v128_t qlo = wasm_v128_load(q + i), qhi = wasm_v128_load(q + i + 8);
+        for (int k = 0; k < 4; ++k) {
+          const v128_t x = wasm_v128_load(base + k * dim + i);
+          acc[k] = wasm_i32x4_add(acc[k], wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(x), qlo));
+          acc[k] = wasm_i32x4_add(acc[k], wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(x), qhi));
+        }
+      }
+      for (int k = 0; k < 4; ++k)
+        out[r + k] = wasm_i32x4_extract_lane(acc[k], 0) + wasm_i32x4_extract_lane(acc[k], 1) +
+                     wasm_i32x4_extract_lane(acc[k], 2) + wasm_i32x4_extract_lane(acc[k], 3);
+    }
+  }
+#endif
+  for (; r < count; ++r) out[r] = dot_i8(q, rows + r * dim, dim);
+}
+
 float stream_sum_f32(const float* p, size_t n) {
   v4f s0 = {0, 0, 0, 0}, s1 = s0, s2 = s0, s3 = s0;
   size_t i = 0;

@@ -1,0 +1,15 @@
+// `npm run bench`: speed goals, reported as ratios against baselines measured in the same process.
+// Not a test: nothing here asserts a time.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { FlatIndex } from 'clipfind';
+import { randomUnit } from '../js/helpers/vectors.mjs';
+import { indexBench } from './index_bench.mjs';
+
+const sections = { index: indexBench };
+const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const [name, run] of Object.entries(sections)) {
+  if (only.length && !only.includes(name)) continue;
+  console.log(`\n== ${name} ==`);
+  await run({ FlatIndex, randomUnit, spawnSync, existsSync });
+}
