@@ -33,6 +33,14 @@ export class CorruptDataError extends ClipfindError {
   }
 }
 
+/** A model, tokenizer or config file is malformed or uses something unsupported. */
+export class ModelFileError extends ClipfindError {
+  constructor(code, message, options) {
+    super(code, message, options);
+    this.name = 'ModelFileError';
+  }
+}
+
 /** The object was used after close(). */
 export class ClosedError extends ClipfindError {
   constructor(message) {
@@ -48,6 +56,7 @@ const byCode = {
   DUPLICATE_ID: InvalidInputError,
   NOT_FOUND: NotFoundError,
   CORRUPT_DATA: CorruptDataError,
+  INVALID_MODEL: ModelFileError,
   UNSUPPORTED_VERSION: CorruptDataError,
 };
 

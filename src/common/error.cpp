@@ -12,6 +12,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::CorruptData: return "CORRUPT_DATA";
     case ErrorCode::UnsupportedVersion: return "UNSUPPORTED_VERSION";
     case ErrorCode::Closed: return "CLOSED";
+    case ErrorCode::InvalidModel: return "INVALID_MODEL";
   }
   return "UNKNOWN";
 }

@@ -14,6 +14,7 @@ enum class ErrorCode {
   CorruptData,         // serialized bytes fail validation (magic, checksum, structure)
   UnsupportedVersion,  // serialized bytes from a format version we cannot read
   Closed,              // object used after close()
+  InvalidModel,        // a model, tokenizer or config file is malformed or uses something unsupported
 };
 
 const char* error_code_name(ErrorCode code);

@@ -1,0 +1,37 @@
+// Tokenization models of HF tokenizer.json: BPE (merges with ranks) and Unigram (Viterbi).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "tokenizer/json_util.hpp"
+
+namespace clipfind {
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  // Appends the ids of one pre-tokenized piece.
+  virtual void tokenize(const std::u32string& piece, std::vector<int32_t>& out) const = 0;
+  int32_t token_to_id(const std::string& token) const {
+    auto it = vocab_.find(token);
+    return it == vocab_.end() ? -1 : it->second;
+  }
+  const std::string* id_to_token(int32_t id) const {
+    return id >= 0 && size_t(id) < tokens_.size() && !tokens_[size_t(id)].empty() ? &tokens_[size_t(id)] : nullptr;
+  }
+  size_t vocab_size() const { return tokens_.size(); }
+  const std::string& end_of_word_suffix() const { return suffix_; }
+
+ protected:
+  void add_token(const std::string& token, int32_t id, const std::string& where);
+  std::unordered_map<std::string, int32_t> vocab_;
+  std::vector<std::string> tokens_;
+  std::string suffix_;
+};
+
+std::unique_ptr<Model> make_model(const nlohmann::json& j, const std::string& where);
+
+}  // namespace clipfind
