@@ -9,8 +9,9 @@ const HELP = `clipfind ${pkg.version} — on-device image and caption search wit
 Usage: clipfind <command> [options]
 
 Commands:
-  --help, -h       show this help
-  --version, -v    print the version
+  tokenize --tokenizer PATH          token ids of each stdin line, as JSON arrays
+  --help, -h                         show this help
+  --version, -v                      print the version
 
 Exit status: 0 on success, 1 when an input failed, 2 on a usage error.
 `;
@@ -24,6 +25,11 @@ async function main(argv) {
   if (cmd === '--version' || cmd === '-v') {
     process.stdout.write(`${pkg.version}\n`);
     return 0;
+  }
+  const commands = { tokenize: './cli/tokenize.mjs' };
+  if (commands[cmd]) {
+    const mod = await import(commands[cmd]);
+    return mod.run(argv.slice(1));
   }
   process.stderr.write(`clipfind: unknown command '${cmd}' (see clipfind --help)\n`);
   return 2;
