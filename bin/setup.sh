@@ -2,12 +2,22 @@
 # Installs the Debian packages clipfind's build and tests need. Idempotent: does nothing when
 # everything is present, so `npm start` / `npm test` can always call it.
 set -euo pipefail
-packages=(cmake g++ clang emscripten libstb-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev unicode-data)
+cd "$(dirname "$0")/.."
+# sentencepiece: spm_train/spm_encode, the reference for the SentencePiece tokenizer tests.
+packages=(cmake g++ clang bzip2 emscripten libstb-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev unicode-data sentencepiece)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+install_node_modules() {
+  # Test references (transformers.js) and tools come from npm. onnxruntime-node's install script
+  # would try to download CUDA files; nothing here needs them.
+  if [ ! -d node_modules/@huggingface/transformers ]; then
+    echo "clipfind setup: npm ci" >&2
+    ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund >&2
+  fi
+}
+if [ ${#missing[@]} -eq 0 ]; then install_node_modules; exit 0; fi
 echo "clipfind setup: installing ${missing[*]}" >&2
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null; then SUDO=sudo; else
@@ -16,4 +26,5 @@ if [ "$(id -u)" -ne 0 ]; then
 else SUDO=""; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+$SUDO apt-get install -y -qq "${missing[@]}" >&2
+install_node_modules

@@ -126,7 +126,8 @@ class Punctuation : public PreTokenizer {
   Pieces apply(Pieces pieces) const override {
     Pieces out;
     auto is_punct = [](char32_t c) {
-      return unicode::is_punctuation(c) || (c < 128 && (c >= 33 && c <= 47 || c >= 58 && c <= 64 || c >= 91 && c <= 96 || c >= 123 && c <= 126));
+      return unicode::is_punctuation(c) ||
+             (c < 128 && ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126)));
     };
     for (auto& p : pieces) split_piece(p, char_matches(p, is_punct, false), false, b_, out);
     return out;

@@ -349,8 +349,11 @@ class RegexMatcher {
         return pos < t_.size() && n.set.contains(t_[pos]) && k(pos + 1);
       case Regex::Node::Seq: return seq(n, 0, pos, k);
       case Regex::Node::Alt:
-        for (int kid : n.kids)
+        for (int kid : n.kids) {
+          const int f = re_.nodes_[size_t(kid)].first;
+          if (f >= 0 && (pos >= t_.size() || !re_.nodes_[size_t(f)].set.contains(t_[pos]))) continue;
           if (m(kid, pos, k)) return true;
+        }
         return false;
       case Regex::Node::Repeat: {
         const Regex::Node& child = re_.nodes_[size_t(n.kids[0])];
@@ -417,13 +420,29 @@ class RegexMatcher {
 Regex::Regex(std::u32string_view pattern) {
   RegexParser parser(*this, pattern);
   root_ = parser.parse();
+  for (size_t i = 0; i < nodes_.size(); ++i) nodes_[i].first = first_set(int(i));
+}
+
+int Regex::first_set(int id) const {
+  const Node& n = nodes_[size_t(id)];
+  switch (n.kind) {
+    case Node::Set: return id;
+    case Node::Seq: return n.kids.empty() ? -1 : first_set(n.kids[0]);
+    case Node::Repeat: return n.min >= 1 ? first_set(n.kids[0]) : -1;
+    default: return -1;
+  }
 }
 
 std::vector<std::pair<size_t, size_t>> Regex::find_all(std::u32string_view text) const {
   std::vector<std::pair<size_t, size_t>> out;
   RegexMatcher matcher(*this, text);
+  const CharSet* first = nodes_[size_t(root_)].first >= 0 ? &nodes_[size_t(nodes_[size_t(root_)].first)].set : nullptr;
   size_t pos = 0;
   while (pos < text.size()) {
+    if (first && !first->contains(text[pos])) {  // cannot start here
+      ++pos;
+      continue;
+    }
     const size_t end = matcher.match_at(pos);
     if (end != std::u32string::npos && end > pos) {
       out.emplace_back(pos, end);

@@ -33,9 +33,13 @@ class Regex {
     std::vector<int> kids;
     int min = 0, max = 0;
     bool greedy = true, possessive = false, negative = false;
+    // Set every match of this node must start with (-1 when unknown or it can match empty): lets
+    // alternations skip branches without entering them.
+    int first = -1;
   };
 
  private:
+  int first_set(int id) const;
   std::vector<Node> nodes_;
   int root_ = -1;
   friend class RegexMatcher;

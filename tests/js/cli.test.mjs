@@ -25,3 +25,41 @@ test('the JS version matches package.json', async () => {
   const { version } = await import('clipfind');
   assert.equal(version, pkg.version);
 });
+
+test('clipfind tokenize: one JSON array per stdin line, same ids as the API', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { Tokenizer } = await import('clipfind');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'clipfind-cli-'));
+  const tokJson = JSON.stringify({
+    version: '1.0',
+    added_tokens: [{ id: 0, content: '<s>', special: true }, { id: 1, content: '</s>', special: true }],
+    normalizer: { type: 'Lowercase' },
+    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, use_regex: true },
+    post_processor: { type: 'RobertaProcessing', cls: ['<s>', 0], sep: ['</s>', 1] },
+    model: { type: 'BPE', vocab: Object.fromEntries(['<s>', '</s>', ...'abcdefghijklmnopqrstuvwxyz', 'Ġ', 'ab', 'Ġa', 'Ċ', 'č', 'ï', '¿', '½'].map((t, i) => [t, i])), merges: ['a b', 'Ġ a'] },
+  });
+  writeFileSync(path.join(dir, 'tokenizer.json'), tokJson);
+  writeFileSync(path.join(dir, 'tokenizer_config.json'), JSON.stringify({ model_max_length: 6 }));
+  const input = 'ab ab\nA B\r\n\nabcdefghij\n';
+  for (const target of [dir, path.join(dir, 'tokenizer.json')]) {
+    const r = spawnSync('node', [cli, 'tokenize', '--tokenizer', target], { input, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.equal(lines.pop(), '');
+    const tok = await Tokenizer.fromFiles({ tokenizer: tokJson, config: JSON.stringify({ model_max_length: 6 }) });
+    const want = ['ab ab', 'A B\r', '', 'abcdefghij'].map((t) => JSON.stringify(Array.from(tok.encode(t))));
+    assert.deepEqual(lines, want);
+    assert.equal(JSON.parse(lines[3]).length, 6); // truncated to model_max_length, end token kept
+    assert.equal(JSON.parse(lines[3]).at(-1), 1);
+    tok.close();
+  }
+  const missing = spawnSync('node', [cli, 'tokenize', '--tokenizer', path.join(dir, 'nope')], { input: 'x', encoding: 'utf8' });
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /nope/);
+  writeFileSync(path.join(dir, 'tokenizer.json'), '{"model": {"type": "Nope"}}');
+  const bad = spawnSync('node', [cli, 'tokenize', '--tokenizer', dir], { input: 'x', encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /INVALID_MODEL: .*unsupported model type 'Nope'/);
+});
