@@ -39,9 +39,45 @@ export declare class FlatIndex {
   close(): void;
 }
 
+export interface TokenizerFiles {
+  /** The text of tokenizer.json. */
+  tokenizer: string;
+  /** The text of tokenizer_config.json (max length, pad token, special tokens). */
+  config?: string;
+  /** Override the max length read from the files (0: no truncation). */
+  maxLength?: number;
+  /** Override the pad id read from the files. */
+  padId?: number;
+}
+
+export interface TokenizerInfo {
+  maxLength: number;
+  padId: number;
+  vocabSize: number;
+  padding: 'none' | 'longest' | 'max_length';
+}
+
+export interface EncodedBatch {
+  inputIds: BigInt64Array;
+  attentionMask: BigInt64Array;
+  /** [rows, columns] */
+  dims: [number, number];
+}
+
+export declare class Tokenizer {
+  static fromFiles(files: TokenizerFiles): Promise<Tokenizer>;
+  readonly info: TokenizerInfo;
+  /** Ids with special tokens, truncated to the max length (end token kept), unpadded. */
+  encode(text: string | Uint8Array, options?: { addSpecialTokens?: boolean; truncation?: boolean }): Int32Array;
+  encodeBatch(texts: Array<string | Uint8Array>, options?: { padding?: 'longest' | 'max_length' | false }): EncodedBatch;
+  decode(ids: ArrayLike<number | bigint>, options?: { skipSpecialTokens?: boolean }): string;
+  tokenToId(token: string): number | undefined;
+  close(): void;
+}
+
 export type ErrorCode =
   | 'INVALID_ARGUMENT' | 'DIMENSION_MISMATCH' | 'INVALID_VALUE' | 'DUPLICATE_ID'
-  | 'NOT_FOUND' | 'CORRUPT_DATA' | 'UNSUPPORTED_VERSION' | 'CLOSED' | 'OUT_OF_MEMORY' | 'INTERNAL';
+  | 'NOT_FOUND' | 'CORRUPT_DATA' | 'UNSUPPORTED_VERSION' | 'CLOSED' | 'INVALID_MODEL' | 'OUT_OF_MEMORY' | 'INTERNAL';
 
 export declare class ClipfindError extends Error {
   readonly code: ErrorCode;
@@ -49,6 +85,7 @@ export declare class ClipfindError extends Error {
 export declare class InvalidInputError extends ClipfindError {}
 export declare class NotFoundError extends ClipfindError {}
 export declare class CorruptDataError extends ClipfindError {}
+export declare class ModelFileError extends ClipfindError {}
 export declare class ClosedError extends ClipfindError {}
 
 export declare function loadWasm(): Promise<unknown>;

@@ -232,8 +232,15 @@ std::string Tokenizer::decode(std::span<const int32_t> ids, bool skip_special_to
   // BPE vocabularies with an end-of-word suffix (CLIP's </w>) mark word ends: they become spaces.
   const std::string& suffix = model_->end_of_word_suffix();
   if (!suffix.empty()) {
-    for (size_t p = out.find(suffix); p != std::string::npos; p = out.find(suffix, p + 1)) out.replace(p, suffix.size(), " ");
-    while (!out.empty() && out.back() == ' ') out.pop_back();
+    std::string spaced;
+    size_t last = 0;
+    for (size_t p = out.find(suffix); p != std::string::npos; p = out.find(suffix, last)) {
+      spaced.append(out, last, p - last).push_back(' ');
+      last = p + suffix.size();
+    }
+    spaced.append(out, last, std::string::npos);
+    while (!spaced.empty() && spaced.back() == ' ') spaced.pop_back();
+    return spaced;
   }
   return out;
 }

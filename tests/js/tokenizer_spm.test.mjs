@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tokenizer } from 'clipfind';
-import { buildCorpus } from './helpers/corpus.mjs';
+import { buildCorpus, trainingSentences } from './helpers/corpus.mjs';
 import { haveSpm, spmEncode, trainSpm } from './helpers/spm.mjs';
 
 const skip = haveSpm() ? false : 'spm_train/spm_encode (Debian package sentencepiece) not installed';
@@ -15,7 +15,7 @@ const corpus = () => buildCorpus().map((t) => t.replace(/[\r\n\u2028\u2029\u0085
 for (const [type, byteFallback] of [['unigram', false], ['bpe', false], ['bpe', true], ['unigram', true]]) {
   test(`SentencePiece ${type}${byteFallback ? ' with byte fallback' : ''}: identical ids to spm_encode`, { skip }, async () => {
     const lines = corpus();
-    const spm = trainSpm(lines.slice(0, 3000), { type, byteFallback, vocabSize: 1200 });
+    const spm = trainSpm([...trainingSentences(6000), ...lines], { type, byteFallback, vocabSize: 1200 });
     const tok = await Tokenizer.fromFiles({ tokenizer: spm.tokenizerJson });
     const want = spmEncode(spm.model, lines);
     const mismatches = [];

@@ -143,6 +143,22 @@ export function buildCorpus({ minSize = 5000, seed = 1234 } = {}) {
 
 // Code points assigned in the UCD our tables come from (Debian's unicode-data). JS engines may ship a
 // newer Unicode; a code point it knows and we do not is a version difference, not a tokenizer bug.
+// Caption-like English sentences (for training subword models; no external data needed).
+export function trainingSentences(n, seed = 77) {
+  const r = rng(seed);
+  const pick = (a) => a[Math.floor(r() * a.length)];
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const len = 3 + Math.floor(r() * 9);
+    const ws = [];
+    for (let j = 0; j < len; j++) ws.push(r() < 0.05 ? String(Math.floor(r() * 1000)) : pick(words));
+    let s = ws.join(' ');
+    if (r() < 0.3) s = s[0].toUpperCase() + s.slice(1);
+    out.push(s + pick(['', '', '.', '!', '?', ',']));
+  }
+  return out;
+}
+
 let assignedCache;
 export function ucdAssignedSet(file = '/usr/share/unicode/UnicodeData.txt') {
   if (assignedCache !== undefined) return assignedCache;

@@ -18,7 +18,7 @@ export function trainSpm(lines, { type, vocabSize = 1000, byteFallback = false }
   const prefix = path.join(dir, 'm');
   execFileSync('spm_train', [
     `--input=${input}`, `--model_prefix=${prefix}`, `--vocab_size=${vocabSize}`, `--model_type=${type}`,
-    '--normalization_rule_name=identity', '--hard_vocab_limit=false', '--character_coverage=0.995',
+    '--normalization_rule_name=identity', '--hard_vocab_limit=false', '--character_coverage=0.98',
     `--byte_fallback=${byteFallback}`, '--num_threads=2', '--minloglevel=2', '--seed_sentencepiece_size=200000',
   ], { stdio: 'pipe' });
   execFileSync('spm_export_vocab', [`--model=${prefix}.model`, `--output=${prefix}.vocab`]);
