@@ -41,6 +41,14 @@ export class ModelFileError extends ClipfindError {
   }
 }
 
+/** An image could not be decoded: corrupt, unsupported format, or over the pixel limit. */
+export class ImageError extends ClipfindError {
+  constructor(code, message, options) {
+    super(code, message, options);
+    this.name = 'ImageError';
+  }
+}
+
 /** The object was used after close(). */
 export class ClosedError extends ClipfindError {
   constructor(message) {
@@ -57,6 +65,9 @@ const byCode = {
   NOT_FOUND: NotFoundError,
   CORRUPT_DATA: CorruptDataError,
   INVALID_MODEL: ModelFileError,
+  INVALID_IMAGE: ImageError,
+  UNSUPPORTED_FORMAT: ImageError,
+  IMAGE_TOO_LARGE: ImageError,
   UNSUPPORTED_VERSION: CorruptDataError,
 };
 

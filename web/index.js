@@ -1,7 +1,8 @@
 // clipfind: on-device image and caption search with CLIP-family models.
 export { FlatIndex } from './flat_index.js';
 export { Tokenizer } from './tokenizer.js';
-export { ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ClosedError } from './errors.js';
+export { ImagePreprocessor, decodeImage } from './image.js';
+export { ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, ClosedError } from './errors.js';
 export { loadWasm } from './wasm.js';
 
 /** Version of the package (and of the WASM core built with it). */

@@ -13,6 +13,9 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::UnsupportedVersion: return "UNSUPPORTED_VERSION";
     case ErrorCode::Closed: return "CLOSED";
     case ErrorCode::InvalidModel: return "INVALID_MODEL";
+    case ErrorCode::InvalidImage: return "INVALID_IMAGE";
+    case ErrorCode::UnsupportedFormat: return "UNSUPPORTED_FORMAT";
+    case ErrorCode::ImageTooLarge: return "IMAGE_TOO_LARGE";
   }
   return "UNKNOWN";
 }

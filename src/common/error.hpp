@@ -15,6 +15,9 @@ enum class ErrorCode {
   UnsupportedVersion,  // serialized bytes from a format version we cannot read
   Closed,              // object used after close()
   InvalidModel,        // a model, tokenizer or config file is malformed or uses something unsupported
+  InvalidImage,        // image bytes are empty, truncated or corrupt
+  UnsupportedFormat,   // a real image format we do not decode (HEIC, AVIF, WebP, TIFF, CMYK JPEG...)
+  ImageTooLarge,       // over the pixel limit (decompression bomb guard)
 };
 
 const char* error_code_name(ErrorCode code);

@@ -1,0 +1,81 @@
+// Embind surface of the image pipeline: decode (+EXIF), RGBA hand-over, preprocessing to CHW.
+// Outputs are written to buffers owned by the handle; JS copies them out.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <memory>
+
+#include "errors.hpp"
+#include "image/decode.hpp"
+#include "image/preprocess.hpp"
+
+using emscripten::val;
+
+namespace clipfind::bindings {
+namespace {
+
+std::span<const uint8_t> bytes_at(uintptr_t ptr, size_t len) { return {reinterpret_cast<const uint8_t*>(ptr), len}; }
+
+class PreprocessorHandle {
+ public:
+  val init(std::string config_json) {
+    return guarded([&] {
+      cfg_ = std::make_unique<PreprocessConfig>(PreprocessConfig::from_json(config_json));
+      return val::undefined();
+    });
+  }
+  val fromEncoded(uintptr_t ptr, size_t len, double max_pixels) {
+    return guarded([&] {
+      DecodeOptions opt;
+      if (max_pixels > 0) opt.max_pixels = uint64_t(max_pixels);
+      return run(decode_image(bytes_at(ptr, len), opt));
+    });
+  }
+  val fromRGBA(uintptr_t ptr, size_t len, int width, int height, double max_pixels) {
+    return guarded([&] { return run(rgb_from_rgba(bytes_at(ptr, len), width, height, max_pixels > 0 ? uint64_t(max_pixels) : 100'000'000)); });
+  }
+ private:
+  const PreprocessConfig& get() {
+    if (!cfg_) throw Error(ErrorCode::Closed, "preprocessor is not initialized");
+    return *cfg_;
+  }
+  val run(const RgbImage& img) {
+    const RgbImage prepared = prepare_pixels(img, get());
+    out_.clear();
+    append_chw(prepared, get(), out_);
+    val v = val::object();
+    v.set("ptr", reinterpret_cast<uintptr_t>(out_.data()));
+    v.set("length", out_.size());
+    v.set("width", prepared.width);
+    v.set("height", prepared.height);
+    return v;
+  }
+  std::unique_ptr<PreprocessConfig> cfg_;
+  std::vector<float> out_;
+};
+
+val decodeImage(uintptr_t ptr, size_t len, double max_pixels) {
+  return guarded([&] {
+    DecodeOptions opt;
+    if (max_pixels > 0) opt.max_pixels = uint64_t(max_pixels);
+    RgbImage img = decode_image(bytes_at(ptr, len), opt);
+    val v = val::object();
+    v.set("width", img.width);
+    v.set("height", img.height);
+    v.set("data", val(emscripten::typed_memory_view(img.data.size(), img.data.data())).call<val>("slice"));
+    return v;
+  });
+}
+
+}  // namespace
+}  // namespace clipfind::bindings
+
+EMSCRIPTEN_BINDINGS(clipfind_image) {
+  using clipfind::bindings::PreprocessorHandle;
+  emscripten::class_<PreprocessorHandle>("PreprocessorHandle")
+      .constructor<>()
+      .function("init", &PreprocessorHandle::init)
+      .function("fromEncoded", &PreprocessorHandle::fromEncoded)
+      .function("fromRGBA", &PreprocessorHandle::fromRGBA);
+  emscripten::function("decodeImage", &clipfind::bindings::decodeImage);
+}

@@ -1,0 +1,201 @@
+#include "image/decode.hpp"
+
+#include <cstring>
+#include <string>
+
+#include "common/error.hpp"
+
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_NO_STDIO
+#define STBI_ONLY_JPEG
+#define STBI_ONLY_PNG
+#define STBI_ONLY_GIF
+#define STBI_ONLY_BMP
+#define STBI_MAX_DIMENSIONS (1 << 24)
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#endif
+#include <stb/stb_image.h>
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+namespace clipfind {
+namespace {
+
+// Signature check; the length comes from the literal, so signatures may contain NUL bytes.
+template <size_t N>
+bool starts(std::span<const uint8_t> b, size_t off, const char (&sig)[N]) {
+  constexpr size_t n = N - 1;
+  return b.size() >= off + n && std::memcmp(b.data() + off, sig, n) == 0;
+}
+
+// Names formats we recognize but do not decode, so the error says what the file is.
+const char* unsupported_format(std::span<const uint8_t> b) {
+  if (starts(b, 0, "RIFF") && starts(b, 8, "WEBP")) return "WebP";
+  if (starts(b, 4, "ftyp")) {
+    if (starts(b, 8, "avif") || starts(b, 8, "avis")) return "AVIF";
+    if (starts(b, 8, "heic") || starts(b, 8, "heix") || starts(b, 8, "mif1") || starts(b, 8, "msf1") || starts(b, 8, "hevc")) return "HEIC/HEIF";
+    return "an ISO media file (MP4/MOV/HEIF)";
+  }
+  if (starts(b, 0, "II*\x00") || starts(b, 0, "MM\x00*")) return "TIFF (or camera RAW)";
+  if (starts(b, 0, "8BPS")) return "PSD";
+  if (starts(b, 0, "\x00\x00\x01\x00")) return "ICO";
+  if (starts(b, 0, "%PDF")) return "PDF";
+  if (starts(b, 0, "\xff\x0a") || starts(b, 0, "\x00\x00\x00\x0cJXL ")) return "JPEG XL";
+  return nullptr;
+}
+
+const char* known_format(std::span<const uint8_t> b) {
+  if (starts(b, 0, "\xff\xd8\xff")) return "JPEG";
+  if (starts(b, 0, "\x89PNG\r\n\x1a\n")) return "PNG";
+  if (starts(b, 0, "GIF87a") || starts(b, 0, "GIF89a")) return "GIF";
+  if (starts(b, 0, "BM")) return "BMP";
+  return nullptr;
+}
+
+uint16_t rd16(const uint8_t* p, bool le) { return le ? uint16_t(p[0] | p[1] << 8) : uint16_t(p[0] << 8 | p[1]); }
+uint32_t rd32(const uint8_t* p, bool le) {
+  return le ? uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24
+            : uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
+}
+
+int orientation_from_tiff(const uint8_t* t, size_t n) {
+  if (n < 8) return 1;
+  bool le;
+  if (t[0] == 'I' && t[1] == 'I') le = true;
+  else if (t[0] == 'M' && t[1] == 'M') le = false;
+  else return 1;
+  if (rd16(t + 2, le) != 42) return 1;
+  const uint32_t ifd = rd32(t + 4, le);
+  if (ifd > n || n - ifd < 2) return 1;
+  const uint16_t count = rd16(t + ifd, le);
+  for (uint32_t i = 0; i < count; ++i) {
+    const size_t e = size_t(ifd) + 2 + size_t(i) * 12;
+    if (e + 12 > n) return 1;
+    if (rd16(t + e, le) == 0x0112) {
+      const uint16_t type = rd16(t + e + 2, le);
+      const uint32_t v = type == 3 ? rd16(t + e + 8, le) : type == 4 ? rd32(t + e + 8, le) : 0;
+      return v >= 1 && v <= 8 ? int(v) : 1;
+    }
+  }
+  return 1;
+}
+
+}  // namespace
+
+int jpeg_exif_orientation(std::span<const uint8_t> b) {
+  if (!starts(b, 0, "\xff\xd8")) return 1;
+  size_t i = 2;
+  while (i + 4 <= b.size()) {
+    if (b[i] != 0xFF) return 1;
+    const uint8_t marker = b[i + 1];
+    if (marker == 0xFF) { ++i; continue; }  // fill byte
+    if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) { i += 2; continue; }
+    if (marker == 0xDA || marker == 0xD9) return 1;  // image data starts: no EXIF before it
+    const size_t len = size_t(b[i + 2]) << 8 | b[i + 3];
+    if (len < 2 || i + 2 + len > b.size()) return 1;
+    if (marker == 0xE1 && len >= 8 && std::memcmp(b.data() + i + 4, "Exif\0\0", 6) == 0)
+      return orientation_from_tiff(b.data() + i + 10, len - 8);
+    i += 2 + len;
+  }
+  return 1;
+}
+
+RgbImage apply_orientation(const RgbImage& in, int o) {
+  if (o <= 1 || o > 8) return in;
+  const bool swap = o >= 5;  // 5..8 transpose the axes
+  RgbImage out;
+  out.width = swap ? in.height : in.width;
+  out.height = swap ? in.width : in.height;
+  out.data.resize(in.data.size());
+  const int W = in.width, H = in.height;
+  for (int y = 0; y < out.height; ++y) {
+    for (int x = 0; x < out.width; ++x) {
+      int sx, sy;  // source pixel for output (x, y)
+      switch (o) {
+        case 2: sx = W - 1 - x; sy = y; break;              // mirror horizontal
+        case 3: sx = W - 1 - x; sy = H - 1 - y; break;      // rotate 180
+        case 4: sx = x; sy = H - 1 - y; break;              // mirror vertical
+        case 5: sx = y; sy = x; break;                      // transpose
+        case 6: sx = y; sy = H - 1 - x; break;              // rotate 90 clockwise
+        case 7: sx = W - 1 - y; sy = H - 1 - x; break;      // transverse
+        default: sx = W - 1 - y; sy = x; break;             // 8: rotate 90 counter-clockwise
+      }
+      std::memcpy(out.px(x, y), in.px(sx, sy), 3);
+    }
+  }
+  return out;
+}
+
+RgbImage decode_image(std::span<const uint8_t> bytes, const DecodeOptions& options) {
+  if (bytes.empty()) throw Error(ErrorCode::InvalidImage, "empty file (0 bytes)");
+  if (const char* fmt = unsupported_format(bytes))
+    throw Error(ErrorCode::UnsupportedFormat, std::string(fmt) + " is not supported (JPEG, PNG, GIF and BMP are)");
+  const char* fmt = known_format(bytes);
+  if (!fmt) throw Error(ErrorCode::InvalidImage, "not an image (unrecognized signature)");
+  if (bytes.size() > size_t(INT32_MAX)) throw Error(ErrorCode::ImageTooLarge, "file larger than 2 GiB");
+  // Header dimensions read directly, so a decompression bomb is refused even where stb_image's
+  // own header parser gives up with a vaguer message.
+  uint64_t hw = 0, hh = 0;
+  const std::string f(fmt);
+  if (f == "PNG" && bytes.size() >= 24) { hw = rd32(bytes.data() + 16, false); hh = rd32(bytes.data() + 20, false); }
+  if (f == "GIF" && bytes.size() >= 10) { hw = rd16(bytes.data() + 6, true); hh = rd16(bytes.data() + 8, true); }
+  if (f == "BMP" && bytes.size() >= 26) {
+    hw = rd32(bytes.data() + 18, true);
+    const int32_t sh = int32_t(rd32(bytes.data() + 22, true));
+    hh = uint64_t(sh < 0 ? -int64_t(sh) : sh);
+  }
+  if (hw * hh > options.max_pixels)
+    throw Error(ErrorCode::ImageTooLarge, f + " of " + std::to_string(hw) + "x" + std::to_string(hh) + " pixels exceeds the limit of " +
+                                              std::to_string(options.max_pixels) + " pixels");
+  int w = 0, h = 0, comp = 0;
+  if (!stbi_info_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp)) {
+    const char* why = stbi_failure_reason();
+    throw Error(ErrorCode::InvalidImage, std::string(fmt) + " header is corrupt or truncated (" + (why ? why : "unknown") + ")");
+  }
+  if (w <= 0 || h <= 0) throw Error(ErrorCode::InvalidImage, std::string(fmt) + " has no pixels");
+  if (uint64_t(w) * uint64_t(h) > options.max_pixels)
+    throw Error(ErrorCode::ImageTooLarge, std::string(fmt) + " of " + std::to_string(w) + "x" + std::to_string(h) + " pixels exceeds the limit of " +
+                                              std::to_string(options.max_pixels) + " pixels");
+  stbi_uc* px = stbi_load_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp, 3);
+  if (!px) {
+    const char* why = stbi_failure_reason();
+    std::string reason = why ? why : "unknown";
+    if (reason == "outofmem") throw Error(ErrorCode::ImageTooLarge, std::string(fmt) + ": out of memory while decoding");
+    if (std::string(fmt) == "JPEG" && (reason == "bad component count" || reason == "bad H" || reason == "bad V"))
+      throw Error(ErrorCode::UnsupportedFormat, "JPEG variant not supported (" + reason + "; e.g. CMYK or 12-bit)");
+    throw Error(ErrorCode::InvalidImage, std::string(fmt) + " data is corrupt or truncated (" + reason + ")");
+  }
+  RgbImage img;
+  img.width = w;
+  img.height = h;
+  img.data.assign(px, px + size_t(w) * size_t(h) * 3);
+  stbi_image_free(px);
+  if (options.apply_exif_orientation && std::string(fmt) == "JPEG") {
+    const int o = jpeg_exif_orientation(bytes);
+    if (o != 1) img = apply_orientation(img, o);
+  }
+  return img;
+}
+
+RgbImage rgb_from_rgba(std::span<const uint8_t> rgba, int width, int height, uint64_t max_pixels) {
+  if (width <= 0 || height <= 0) throw Error(ErrorCode::InvalidArgument, "fromRGBA: width and height must be positive");
+  if (uint64_t(width) * uint64_t(height) > max_pixels)
+    throw Error(ErrorCode::ImageTooLarge, "fromRGBA: " + std::to_string(width) + "x" + std::to_string(height) + " exceeds the pixel limit");
+  const size_t n = size_t(width) * size_t(height);
+  if (rgba.size() != n * 4)
+    throw Error(ErrorCode::DimensionMismatch, "fromRGBA: expected " + std::to_string(n * 4) + " bytes for " + std::to_string(width) + "x" +
+                                                  std::to_string(height) + " RGBA, got " + std::to_string(rgba.size()));
+  RgbImage img;
+  img.width = width;
+  img.height = height;
+  img.data.resize(n * 3);
+  for (size_t i = 0; i < n; ++i) std::memcpy(&img.data[i * 3], &rgba[i * 4], 3);
+  return img;
+}
+
+}  // namespace clipfind
