@@ -10,6 +10,8 @@ Usage: clipfind <command> [options]
 
 Commands:
   tokenize --tokenizer PATH          token ids of each stdin line, as JSON arrays
+  preprocess --model DIR --out OUTDIR IMAGE...
+                                     model input tensors (float32 CHW) of images
   --help, -h                         show this help
   --version, -v                      print the version
 
@@ -26,7 +28,7 @@ async function main(argv) {
     process.stdout.write(`${pkg.version}\n`);
     return 0;
   }
-  const commands = { tokenize: './cli/tokenize.mjs' };
+  const commands = { tokenize: './cli/tokenize.mjs', preprocess: './cli/preprocess.mjs' };
   if (commands[cmd]) {
     const mod = await import(commands[cmd]);
     return mod.run(argv.slice(1));

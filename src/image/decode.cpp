@@ -12,6 +12,11 @@
 #define STBI_ONLY_GIF
 #define STBI_ONLY_BMP
 #define STBI_MAX_DIMENSIONS (1 << 24)
+#if defined(__wasm_simd128__) && defined(__SSE2__)
+// stb_image's SSE2 IDCT and colour conversion, which Emscripten translates to SIMD128; stb only
+// enables them on x86 targets, so claim one.
+#define STBI__X86_TARGET
+#endif
 #if defined(__GNUC__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"

@@ -63,3 +63,46 @@ test('clipfind tokenize: one JSON array per stdin line, same ids as the API', as
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /INVALID_MODEL: .*unsupported model type 'Nope'/);
 });
+
+test('clipfind preprocess: .f32 files equal the API output; failures are reported and the rest run', async () => {
+  const { mkdtempSync, writeFileSync, readFileSync, existsSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { ImagePreprocessor } = await import('clipfind');
+  const { generateImages, havePil } = await import('./helpers/pil.mjs');
+  const model = mkdtempSync(path.join(os.tmpdir(), 'clipfind-model-'));
+  const out = path.join(model, 'out');
+  // new HF key style
+  const config = { image_processor_type: 'CLIPImageProcessor', size: { shortest_edge: 64 }, crop_size: { height: 64, width: 48 }, resample: 3 };
+  writeFileSync(path.join(model, 'preprocessor_config.json'), JSON.stringify(config));
+  let images;
+  if (havePil()) images = generateImages().files.filter((f) => /(rgb\.png|baseline\.jpg)$/.test(f));
+  else {
+    // a 1x1 PNG when PIL is unavailable
+    images = [path.join(model, 'one.png')];
+    writeFileSync(images[0], Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478da63f8cfc000000301010018dd8db00000000049454e44ae426082', 'hex'));
+  }
+  const bad = path.join(model, 'broken.jpg');
+  writeFileSync(bad, 'not a jpeg');
+  const r = spawnSync('node', [cli, 'preprocess', '--model', model, '--out', out, images[0], bad, path.join(model, 'missing.png'), ...images.slice(1)], { encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, images.length + 2);
+  assert.deepEqual(lines[0], { image: images[0], dims: [3, 64, 48] });
+  assert.equal(lines[1].image, bad);
+  assert.match(lines[1].error, /INVALID_IMAGE/);
+  assert.match(lines[2].error, /no such file/);
+  const pre = await ImagePreprocessor.fromConfig(JSON.stringify(config));
+  for (const img of images) {
+    const file = path.join(out, `${path.basename(img)}.f32`);
+    assert.ok(existsSync(file));
+    const got = new Float32Array(new Uint8Array(readFileSync(file)).buffer);
+    assert.deepEqual(got, (await pre.fromEncoded(readFileSync(img))).data);
+  }
+  pre.close();
+  // old key style
+  writeFileSync(path.join(model, 'preprocessor_config.json'), JSON.stringify({ feature_extractor_type: 'CLIPFeatureExtractor', size: 32, crop_size: 32 }));
+  const r2 = spawnSync('node', [cli, 'preprocess', '--model', model, '--out', out, images[0]], { encoding: 'utf8' });
+  assert.equal(r2.status, 0, r2.stderr);
+  assert.deepEqual(JSON.parse(r2.stdout).dims, [3, 32, 32]);
+});
