@@ -75,9 +75,31 @@ export declare class Tokenizer {
   close(): void;
 }
 
+export interface PreprocessedImage {
+  /** Float32 CHW, rescaled and normalized as the model's preprocessor_config.json says. */
+  data: Float32Array;
+  /** [3, height, width] */
+  dims: number[];
+}
+
+export declare class ImagePreprocessor {
+  /** From the text of preprocessor_config.json (old `size: 224` and new `{shortest_edge}` key styles). */
+  static fromConfig(jsonText: string, options?: { maxPixels?: number }): Promise<ImagePreprocessor>;
+  /** JPEG/PNG/GIF/BMP bytes: decoded, EXIF-oriented, then resized/cropped exactly as PIL + HF do. */
+  fromEncoded(bytes: Uint8Array | ArrayBuffer | Blob): Promise<PreprocessedImage>;
+  /** Pixels already decoded by the browser (createImageBitmap + canvas getImageData). */
+  fromRGBA(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): PreprocessedImage;
+  /** [n, 3, H, W] batch. */
+  batch(images: Array<Uint8Array | ArrayBuffer | Blob>): Promise<{ data: Float32Array; dims: number[] }>;
+  close(): void;
+}
+
+/** Decode only: RGB bytes (EXIF orientation applied). */
+export declare function decodeImage(bytes: Uint8Array | ArrayBuffer | Blob, options?: { maxPixels?: number }): Promise<{ data: Uint8Array; width: number; height: number }>;
+
 export type ErrorCode =
   | 'INVALID_ARGUMENT' | 'DIMENSION_MISMATCH' | 'INVALID_VALUE' | 'DUPLICATE_ID'
-  | 'NOT_FOUND' | 'CORRUPT_DATA' | 'UNSUPPORTED_VERSION' | 'CLOSED' | 'INVALID_MODEL' | 'OUT_OF_MEMORY' | 'INTERNAL';
+  | 'NOT_FOUND' | 'CORRUPT_DATA' | 'UNSUPPORTED_VERSION' | 'CLOSED' | 'INVALID_MODEL' | 'INVALID_IMAGE' | 'UNSUPPORTED_FORMAT' | 'IMAGE_TOO_LARGE' | 'OUT_OF_MEMORY' | 'INTERNAL';
 
 export declare class ClipfindError extends Error {
   readonly code: ErrorCode;
@@ -86,6 +108,7 @@ export declare class InvalidInputError extends ClipfindError {}
 export declare class NotFoundError extends ClipfindError {}
 export declare class CorruptDataError extends ClipfindError {}
 export declare class ModelFileError extends ClipfindError {}
+export declare class ImageError extends ClipfindError {}
 export declare class ClosedError extends ClipfindError {}
 
 export declare function loadWasm(): Promise<unknown>;
