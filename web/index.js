@@ -2,6 +2,7 @@
 export { FlatIndex } from './flat_index.js';
 export { Tokenizer } from './tokenizer.js';
 export { ImagePreprocessor, decodeImage } from './image.js';
+export { Model } from './model.js';
 export { ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, ClosedError } from './errors.js';
 export { loadWasm } from './wasm.js';
 

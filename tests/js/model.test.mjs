@@ -1,0 +1,122 @@
+// Models and inference in Node (onnxruntime-web's WASM backend) against PyTorch references made by
+// models/make_test_models.py: token ids, text and image embeddings, lazy towers, typed errors, URL loading.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Model, ModelFileError, NotFoundError, Tokenizer } from 'clipfind';
+import { createServer } from '../../bin/serve.mjs';
+
+const root = new URL('../../models/test/', import.meta.url).pathname;
+const families = ['clip', 'siglip', 'mobileclip'];
+const ref = (fam) => JSON.parse(readFileSync(path.join(root, fam, 'reference.json'), 'utf8'));
+const cosine = (a, b) => a.reduce((s, v, i) => s + v * b[i], 0);
+
+for (const fam of families) {
+  test(`${fam}: embeddings match the PyTorch reference`, async () => {
+    const r = ref(fam);
+    const model = await Model.load(path.join(root, fam), { backend: 'wasm', batchSize: 4 });
+    assert.equal(model.info.family, fam);
+    assert.equal(model.info.backend, 'wasm');
+    const texts = await model.embedTexts(r.texts.map((t) => t.text));
+    assert.deepEqual(model.loadedTowers, { text: true, vision: false }, 'text search must not load the vision model');
+    const dim = model.info.dim;
+    assert.equal(texts.length, r.texts.length * dim);
+    let maxAbs = 0;
+    r.texts.forEach((t, i) => t.embedding.forEach((v, j) => { maxAbs = Math.max(maxAbs, Math.abs(v - texts[i * dim + j])); }));
+    assert.ok(maxAbs <= 1e-4, `text max abs ${maxAbs}`);
+    const images = await model.embedImages(r.images.map((im) => readFileSync(path.join(root, fam, im.file))));
+    r.images.forEach((im, i) => {
+      const c = cosine(im.embedding, images.subarray(i * dim, (i + 1) * dim));
+      assert.ok(c >= (im.file.endsWith('.jpg') ? 0.999 : 0.9999), `${im.file}: cosine ${c}`);
+    });
+    for (let i = 0; i < r.texts.length; i++) {
+      const norm = Math.hypot(...texts.subarray(i * dim, (i + 1) * dim));
+      assert.ok(Math.abs(norm - 1) < 1e-5);
+    }
+    console.log(`# ${fam}: dim ${dim}, text max abs ${maxAbs.toExponential(2)}, id ${model.info.id}`);
+    await model.close();
+  });
+
+  test(`${fam}: token ids equal the reference tokenizer's (padding by the family's rule)`, async () => {
+    const r = ref(fam);
+    const dir = path.join(root, fam);
+    const tok = await Tokenizer.fromFiles({ tokenizer: readFileSync(path.join(dir, 'tokenizer.json'), 'utf8'), config: readFileSync(path.join(dir, 'tokenizer_config.json'), 'utf8'), padId: fam === 'mobileclip' ? 0 : undefined });
+    for (const t of r.texts) {
+      const { inputIds } = tok.encodeBatch([t.text], { padding: fam === 'clip' ? 'longest' : 'max_length' });
+      assert.deepEqual(Array.from(inputIds, Number), t.input_ids, JSON.stringify(t.text));
+    }
+    tok.close();
+  });
+}
+
+function copyModel(fam) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `clipfind-${fam}-`));
+  cpSync(path.join(root, fam), dir, { recursive: true });
+  return dir;
+}
+
+test('missing files, corrupt ONNX, mixed towers and unknown families give typed errors naming the file', async () => {
+  const dir = copyModel('clip');
+  rmSync(path.join(dir, 'onnx', 'vision_model.onnx'));
+  const m = await Model.load(dir, { backend: 'wasm' });
+  await m.embedTexts(['still works']);
+  await assert.rejects(m.embedImages([readFileSync(path.join(root, 'images', 'image0.png'))]), (e) => e instanceof NotFoundError && /onnx\/vision_model\.onnx/.test(e.message));
+  await m.close();
+
+  writeFileSync(path.join(dir, 'onnx', 'vision_model.onnx'), new Uint8Array(5000).map((_, i) => (i * 37) & 255));
+  const m2 = await Model.load(dir, { backend: 'wasm' });
+  await assert.rejects(m2.embedImages([readFileSync(path.join(root, 'images', 'image0.png'))]), (e) => e instanceof ModelFileError && /onnx\/vision_model\.onnx: ONNX Runtime could not load it/.test(e.message));
+  await m2.close();
+
+  copyFileSync(path.join(root, 'siglip', 'onnx', 'vision_model.onnx'), path.join(dir, 'onnx', 'vision_model.onnx'));
+  copyFileSync(path.join(root, 'siglip', 'preprocessor_config.json'), path.join(dir, 'preprocessor_config.json'));
+  const m3 = await Model.load(dir, { backend: 'wasm' });
+  await m3.embedTexts(['a']);
+  await assert.rejects(m3.embedImages([readFileSync(path.join(root, 'images', 'image0.png'))]), (e) => e instanceof ModelFileError && /different dims/.test(e.message));
+  await m3.close();
+
+  const cfg = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8'));
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...cfg, model_type: 'bert' }));
+  await assert.rejects(Model.load(dir), (e) => e instanceof ModelFileError && /config\.json: unknown model_type 'bert'/.test(e.message));
+  writeFileSync(path.join(dir, 'config.json'), '{"model_type": ');
+  await assert.rejects(Model.load(dir), (e) => e instanceof ModelFileError && /config\.json: invalid JSON/.test(e.message));
+  rmSync(path.join(dir, 'config.json'));
+  await assert.rejects(Model.load(dir), (e) => e instanceof NotFoundError && /config\.json is missing/.test(e.message));
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify(cfg));
+  writeFileSync(path.join(dir, 'tokenizer.json'), '{"model": {"type": "WordLevel"}}');
+  const m4 = await Model.load(dir, { backend: 'wasm' });
+  await assert.rejects(m4.embedTexts(['x']), (e) => e instanceof ModelFileError && /tokenizer\.json/.test(e.message));
+  await m4.close();
+  await assert.rejects(Model.load(path.join(root, 'clip'), { backend: 'webgpu' }), (e) => e.code === 'BACKEND_UNAVAILABLE');
+  rmSync(dir, { recursive: true });
+});
+
+test('a model loads from a base URL with progress events (same code path as the catalog models)', async () => {
+  const server = createServer();
+  await new Promise((res) => server.listen(0, '127.0.0.1', res));
+  const base = `http://127.0.0.1:${server.address().port}/models/test/clip/`;
+  try {
+    const events = [];
+    const model = await Model.load(base, { backend: 'wasm', onProgress: (e) => events.push(e) });
+    const fromUrl = await model.embedTexts(['a photo of a cat']);
+    const local = await Model.load(path.join(root, 'clip'), { backend: 'wasm' });
+    assert.deepEqual(fromUrl, await local.embedTexts(['a photo of a cat']));
+    assert.equal(model.info.id, local.info.id, 'the identity depends on content, not on where it came from');
+    const onnx = events.filter((e) => e.file === 'onnx/text_model.onnx');
+    assert.ok(onnx.length >= 2 && onnx.at(-1).loaded === onnx.at(-1).total && onnx.at(-1).total > 0, JSON.stringify(onnx.slice(-2)));
+    assert.ok(!events.some((e) => e.file.includes('vision')), 'vision model must not be downloaded for text');
+    await assert.rejects(Model.load(`http://127.0.0.1:${server.address().port}/models/test/nope/`), NotFoundError);
+    await model.close();
+    await local.close();
+  } finally {
+    server.close();
+  }
+});
+
+test('models of different families have different identities', async () => {
+  const ids = new Set();
+  for (const fam of families) ids.add((await Model.load(path.join(root, fam), { backend: 'wasm' })).info.id);
+  assert.equal(ids.size, 3);
+});

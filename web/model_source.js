@@ -1,0 +1,146 @@
+// Where model files come from: a directory (Node), a base URL (streamed, with progress, kept in the
+// Cache API so the second load works offline), files the user picked (FileList or a directory handle).
+import { ClipfindError, InvalidInputError, NotFoundError } from './errors.js';
+
+const isNode = typeof process !== 'undefined' && process.versions?.node != null && typeof window === 'undefined';
+export const CACHE_NAME = 'clipfind-models-v1';
+
+function notFound(where, file) {
+  return new NotFoundError('NOT_FOUND', `${where}: ${file} is missing`);
+}
+
+/** Reads a Response body with progress events ({file, loaded, total}). */
+async function readWithProgress(response, file, onProgress) {
+  const total = Number(response.headers.get('content-length')) || 0;
+  if (!response.body || !onProgress) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks = [];
+  let loaded = 0;
+  onProgress({ file, loaded, total });
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.byteLength;
+    onProgress({ file, loaded, total });
+  }
+  const out = new Uint8Array(loaded);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.byteLength;
+  }
+  return out;
+}
+
+class DirectorySource {
+  constructor(dir) {
+    this.dir = dir;
+    this.name = dir.replace(/\/+$/, '').split('/').pop();
+  }
+  async readBytes(file) {
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    try {
+      return new Uint8Array(await readFile(join(this.dir, file)));
+    } catch (err) {
+      if (err.code === 'ENOENT') throw notFound(this.dir, file);
+      throw new ClipfindError('NOT_FOUND', `${this.dir}: cannot read ${file}: ${err.message}`);
+    }
+  }
+  async has(file) {
+    const { access } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    return access(join(this.dir, file)).then(() => true, () => false);
+  }
+}
+
+class UrlSource {
+  constructor(base, { cache = true } = {}) {
+    this.base = String(base).endsWith('/') ? String(base) : `${base}/`;
+    this.name = this.base.replace(/\/+$/, '').split('/').pop();
+    this.useCache = cache && typeof caches !== 'undefined';
+  }
+  async #fetch(file, onProgress) {
+    const url = new URL(file, typeof location !== 'undefined' ? new URL(this.base, location.href) : this.base).href;
+    const cache = this.useCache ? await caches.open(CACHE_NAME) : null;
+    const hit = cache ? await cache.match(url) : undefined;
+    if (hit) return readWithProgress(hit, file, onProgress);
+    let response;
+    try {
+      response = await fetch(url);
+    } catch (err) {
+      throw new ClipfindError('NETWORK', `${url}: download failed (${err.message}); models load offline only once cached`);
+    }
+    if (response.status === 404) throw notFound(this.base, file);
+    if (!response.ok) throw new ClipfindError('NETWORK', `${url}: HTTP ${response.status}`);
+    const bytes = await readWithProgress(response, file, onProgress);
+    if (cache) {
+      await cache.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.byteLength) } }));
+    }
+    return bytes;
+  }
+  readBytes(file, onProgress) { return this.#fetch(file, onProgress); }
+  async has(file) {
+    try {
+      await this.#fetch(file);
+      return true;
+    } catch (err) {
+      if (err instanceof NotFoundError) return false;
+      throw err;
+    }
+  }
+}
+
+class FilesSource {
+  // FileList / File[] from <input webkitdirectory> or drag and drop: matched by relative path suffix.
+  constructor(files) {
+    this.files = Array.from(files);
+    const first = this.files[0]?.webkitRelativePath || this.files[0]?.name || 'files';
+    this.name = first.includes('/') ? first.split('/')[0] : 'files';
+  }
+  #find(file) {
+    return this.files.find((f) => (f.webkitRelativePath || f.name) === file || (f.webkitRelativePath || '').endsWith(`/${file}`) || (!file.includes('/') && f.name === file));
+  }
+  async readBytes(file) {
+    const f = this.#find(file);
+    if (!f) throw notFound(this.name, file);
+    return new Uint8Array(await f.arrayBuffer());
+  }
+  async has(file) { return Boolean(this.#find(file)); }
+}
+
+class HandleSource {
+  constructor(handle) {
+    this.handle = handle;
+    this.name = handle.name;
+  }
+  async #file(file) {
+    let dir = this.handle;
+    const parts = file.split('/');
+    try {
+      for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
+      return await (await dir.getFileHandle(parts.at(-1))).getFile();
+    } catch {
+      return null;
+    }
+  }
+  async readBytes(file) {
+    const f = await this.#file(file);
+    if (!f) throw notFound(this.name, file);
+    return new Uint8Array(await f.arrayBuffer());
+  }
+  async has(file) { return (await this.#file(file)) !== null; }
+}
+
+export function resolveSource(source) {
+  if (source && typeof source.readBytes === 'function' && typeof source.has === 'function') return source;
+  if (source instanceof URL) return new UrlSource(source.href);
+  if (typeof source === 'string') {
+    if (/^https?:\/\//.test(source) || !isNode) return new UrlSource(source);
+    return new DirectorySource(source);
+  }
+  if (source && typeof source.getDirectoryHandle === 'function') return new HandleSource(source);
+  if (source && (Array.isArray(source) || (typeof FileList !== 'undefined' && source instanceof FileList))) return new FilesSource(source);
+  throw new InvalidInputError('INVALID_ARGUMENT', 'Model.load: source must be a directory path, a URL, a FileList/File[] or a directory handle');
+}
