@@ -15,4 +15,13 @@ if [ "$what" = all ] || [ "$what" = wasm ]; then
   [ -f build/wasm/CMakeCache.txt ] || emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build/wasm -j"$jobs" | grep -E "^clipfind:|error" || true
   test -f web/wasm/clipfind.wasm
+  # ONNX Runtime Web builds the browser loads at run time (WASM only, and WebGPU), beside the API.
+  ort=node_modules/onnxruntime-web/dist
+  if [ -d "$ort" ]; then
+    mkdir -p web/vendor/ort
+    for f in ort.wasm.min.mjs ort-wasm-simd-threaded.mjs ort-wasm-simd-threaded.wasm \
+             ort.webgpu.min.mjs ort-wasm-simd-threaded.asyncify.mjs ort-wasm-simd-threaded.asyncify.wasm; do
+      cmp -s "$ort/$f" "web/vendor/ort/$f" || cp "$ort/$f" web/vendor/ort/
+    done
+  fi
 fi

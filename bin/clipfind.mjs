@@ -12,6 +12,8 @@ Commands:
   tokenize --tokenizer PATH          token ids of each stdin line, as JSON arrays
   preprocess --model DIR --out OUTDIR IMAGE...
                                      model input tensors (float32 CHW) of images
+  embed --model DIR [--text T]... [--image PATH]... [--backend auto|webgpu|wasm]
+                                     L2-normalized embeddings, one JSON line per input
   --help, -h                         show this help
   --version, -v                      print the version
 
@@ -28,7 +30,7 @@ async function main(argv) {
     process.stdout.write(`${pkg.version}\n`);
     return 0;
   }
-  const commands = { tokenize: './cli/tokenize.mjs', preprocess: './cli/preprocess.mjs' };
+  const commands = { tokenize: './cli/tokenize.mjs', preprocess: './cli/preprocess.mjs', embed: './cli/embed.mjs' };
   if (commands[cmd]) {
     const mod = await import(commands[cmd]);
     return mod.run(argv.slice(1));

@@ -7,7 +7,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const allowed = ['web', 'models'];
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.onnx': 'application/octet-stream',
@@ -15,7 +14,8 @@ const types = {
   '.webmanifest': 'application/manifest+json', '.txt': 'text/plain; charset=utf-8', '.csv': 'text/csv; charset=utf-8',
 };
 
-export function createServer() {
+/** @param {{roots?: string[]}} [options] top-level folders served (tests add their own pages) */
+export function createServer({ roots = ['web', 'models'] } = {}) {
   return http.createServer((req, res) => {
     const headers = {
       'Cross-Origin-Opener-Policy': 'same-origin',
@@ -38,7 +38,7 @@ export function createServer() {
     if (rel.endsWith('/') || rel === '') rel += 'index.html';
     const file = path.resolve(root, rel);
     const top = path.relative(root, file).split(path.sep)[0];
-    if (!file.startsWith(root + path.sep) || !allowed.includes(top)) {
+    if (!file.startsWith(root + path.sep) || !roots.includes(top)) {
       res.writeHead(404, headers).end('not found');
       return;
     }

@@ -4,6 +4,7 @@
 import { ClipfindError, ClosedError, InvalidInputError, ModelFileError } from './errors.js';
 import { ImagePreprocessor } from './image.js';
 import { resolveSource } from './model_source.js';
+import { RemoteModel } from './remote_model.js';
 import { Tokenizer } from './tokenizer.js';
 
 const isNode = typeof process !== 'undefined' && process.versions?.node != null && typeof window === 'undefined';
@@ -28,10 +29,15 @@ function familyOf(config, name) {
 
 const DTYPE_SUFFIX = { fp32: '', fp16: '_fp16', q8: '_quantized', quantized: '_quantized', int8: '_int8', uint8: '_uint8', q4: '_q4' };
 
-let ortPromise = null;
-async function defaultOrt() {
-  ortPromise ??= import('onnxruntime-web');
-  return ortPromise;
+// ONNX Runtime Web: in Node its package entry (WASM backend); in browsers the build for the chosen
+// backend from web/vendor/ort/ (copied there by the build), so pages need no bundler or import map.
+const ortBuilds = new Map();
+function defaultOrt(backend) {
+  const key = isNode ? 'node' : backend === 'webgpu' ? 'ort.webgpu.min.mjs' : 'ort.wasm.min.mjs';
+  if (!ortBuilds.has(key)) {
+    ortBuilds.set(key, isNode ? import('onnxruntime-web') : import(/* @vite-ignore */ new URL(`./vendor/ort/${key}`, import.meta.url).href));
+  }
+  return ortBuilds.get(key);
 }
 
 async function sha256Hex(parts) {
@@ -46,7 +52,7 @@ async function sha256Hex(parts) {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-async function pickBackend(ort, requested, dtype) {
+async function pickBackend(requested, dtype) {
   if (requested === 'wasm') return 'wasm';
   const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
   let adapter = null;
@@ -87,6 +93,8 @@ export class Model {
   #vision = null; // { session, preprocessor }
   #closed = false;
   info;
+  /** Where the last output tensor lived: 'gpu-buffer' when WebGPU ran the model, else 'cpu'. */
+  lastOutputLocation = null;
 
   constructor(source, opts, config, files, ort, info) {
     this.#source = source;
@@ -99,9 +107,13 @@ export class Model {
 
   /**
    * @param source a directory (Node), a base URL, a FileList/File[] or a FileSystemDirectoryHandle
-   * @param {{backend?: 'auto'|'webgpu'|'wasm', dtype?: string, onProgress?: Function, batchSize?: number, ort?: object, threads?: number}} [options]
+   * @param {{backend?: 'auto'|'webgpu'|'wasm', dtype?: string, onProgress?: Function, batchSize?: number, ort?: object, threads?: number, worker?: boolean}} [options]
+   *   In pages the model runs in a Web Worker (a RemoteModel with the same API) unless worker: false.
    */
-  static async load(source, { backend = 'auto', dtype = 'fp32', onProgress, batchSize = 16, ort, threads } = {}) {
+  static async load(source, { backend = 'auto', dtype = 'fp32', onProgress, batchSize = 16, ort, threads, worker } = {}) {
+    // In a page, the model runs in a dedicated worker unless told otherwise (or given an ORT module).
+    const inPage = typeof window !== 'undefined' && typeof Worker !== 'undefined';
+    if (inPage && worker !== false && !ort) return RemoteModel.load(source, { backend, dtype, onProgress, batchSize, threads });
     const src = resolveSource(source);
     if (!(dtype in DTYPE_SUFFIX)) throw new InvalidInputError('INVALID_ARGUMENT', `dtype must be one of ${Object.keys(DTYPE_SUFFIX).join(', ')}, got '${dtype}'`);
     const text = async (file, required = true) => {
@@ -123,10 +135,10 @@ export class Model {
     if (config === null || typeof config !== 'object') throw new ModelFileError('INVALID_MODEL', 'config.json: expected a JSON object');
     const name = config._name_or_path || src.name;
     const family = familyOf(config, name);
-    const ortModule = ort ?? (await defaultOrt());
+    const chosen = await pickBackend(backend, dtype);
+    const ortModule = ort ?? (await defaultOrt(chosen));
     if (isNode || threads !== undefined) ortModule.env.wasm.numThreads = threads ?? 1;
     else ortModule.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
-    const chosen = await pickBackend(ortModule, backend, dtype);
     const enc = new TextEncoder();
     const hash = await sha256Hex([files.config, files.preprocessor, files.tokenizer, files.tokenizerConfig, dtype].map((s) => enc.encode(s)));
     const rules = FAMILIES[family];
@@ -250,16 +262,19 @@ export class Model {
     if (dim !== this.info.dim) {
       throw new ModelFileError('INVALID_MODEL', `${tower.file}: ${kind} embeddings have ${dim} dimensions but the model's are ${this.info.dim} (towers of different dims)`);
     }
-    const data = t.location === 'gpu-buffer' ? await t.getData() : t.data;
-    tower.lastLocation = t.location ?? 'cpu';
+    const location = t.location ?? 'cpu';
+    const data = location === 'gpu-buffer' ? await t.getData(true) : t.data;
+    this.lastOutputLocation = location;
     return { data: l2normalize(Float32Array.from(data), rows, dim), rows };
   }
 
   async #session(file) {
     const bytes = await this.#source.readBytes(file, this.#opts.onProgress);
-    const ep = this.info.backend === 'webgpu' ? ['webgpu'] : ['wasm'];
+    const webgpu = this.info.backend === 'webgpu';
+    // On WebGPU the outputs stay on the GPU ('gpu-buffer') until read: proof of where inference ran.
+    const options = webgpu ? { executionProviders: ['webgpu'], preferredOutputLocation: 'gpu-buffer' } : { executionProviders: ['wasm'] };
     try {
-      return await this.#ort.InferenceSession.create(bytes, { executionProviders: ep, graphOptimizationLevel: 'all' });
+      return await this.#ort.InferenceSession.create(bytes, { ...options, graphOptimizationLevel: 'all' });
     } catch (err) {
       if (this.info.backend === 'webgpu' && this.#opts.requested === 'auto') {
         // WebGPU could not run this model: fall back, and say so in info.backend.

@@ -106,3 +106,24 @@ test('clipfind preprocess: .f32 files equal the API output; failures are reporte
   assert.equal(r2.status, 0, r2.stderr);
   assert.deepEqual(JSON.parse(r2.stdout).dims, [3, 32, 32]);
 });
+
+test('clipfind embed: one JSON line per input in command-line order, equal to the PyTorch reference', async () => {
+  const path = await import('node:path');
+  const dir = new URL('../../models/test/clip/', import.meta.url).pathname;
+  const ref = JSON.parse(readFileSync(path.join(dir, 'reference.json'), 'utf8'));
+  const img = path.join(dir, ref.images[0].file);
+  const r = spawnSync('node', [cli, 'embed', '--model', dir, '--text', ref.texts[1].text, '--image', img, '--image', '/nonexistent.png', '--text', ref.texts[0].text, '--backend', 'wasm'], { encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.text ?? l.image), [ref.texts[1].text, img, '/nonexistent.png', ref.texts[0].text]);
+  const close = (a, b, tol) => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) <= tol);
+  assert.ok(close(lines[0].embedding, ref.texts[1].embedding, 1e-4));
+  assert.ok(close(lines[1].embedding, ref.images[0].embedding, 1e-3));
+  assert.match(lines[2].error, /NOT_FOUND/);
+  assert.ok(close(lines[3].embedding, ref.texts[0].embedding, 1e-4));
+  const norm = Math.hypot(...lines[1].embedding);
+  assert.ok(Math.abs(norm - 1) < 1e-5);
+  const bad = spawnSync('node', [cli, 'embed', '--model', '/nonexistent-model', '--text', 'x'], { encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /NOT_FOUND: .*config\.json is missing/);
+});

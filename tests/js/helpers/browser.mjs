@@ -1,0 +1,33 @@
+// Headless Debian Chromium driven by playwright-core, pages served from 127.0.0.1 with COOP/COEP.
+import { existsSync } from 'node:fs';
+import { createServer } from '../../../bin/serve.mjs';
+
+export const chromiumPath = '/usr/lib/chromium/chromium';
+
+export function browserSkipReason() {
+  if (!existsSync(chromiumPath)) return `${chromiumPath} is absent (Debian package chromium)`;
+  return false;
+}
+
+export async function withBrowser(fn, { webgpu = true, roots = ['web', 'models', 'tests'] } = {}) {
+  const { chromium } = await import('playwright-core');
+  const server = createServer({ roots });
+  await new Promise((res) => server.listen(0, '127.0.0.1', res));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const args = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
+  if (webgpu) args.push('--enable-unsafe-webgpu');
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args });
+  const requests = [];
+  try {
+    const context = await browser.newContext();
+    context.on('request', (r) => requests.push(r.url()));
+    const page = await context.newPage();
+    const logs = [];
+    page.on('console', (m) => logs.push(m.text()));
+    page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+    return await fn({ page, origin, requests, logs, context });
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}

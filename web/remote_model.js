@@ -1,0 +1,80 @@
+// RemoteModel: the Model API for pages, backed by a dedicated Web Worker (web/worker.js).
+import { ClosedError, makeError } from './errors.js';
+
+export class RemoteModel {
+  #worker;
+  #pending = new Map();
+  #next = 1;
+  #progress = new Map();
+  info;
+  lastOutputLocation = null;
+
+  constructor(worker) {
+    this.#worker = worker;
+    worker.onmessage = (e) => {
+      const msg = e.data;
+      if (msg.progress !== undefined) {
+        this.#progress.get(msg.progress)?.(msg.event);
+        return;
+      }
+      const p = this.#pending.get(msg.id);
+      if (!p) return;
+      this.#pending.delete(msg.id);
+      if (msg.error) p.reject(makeError(msg.error.code, msg.error.message));
+      else p.resolve(msg.result);
+    };
+    worker.onerror = (e) => {
+      for (const p of this.#pending.values()) p.reject(makeError('INTERNAL', `model worker failed: ${e.message ?? 'unknown error'}`));
+      this.#pending.clear();
+    };
+  }
+
+  static async load(source, { onProgress, ...options } = {}) {
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'clipfind-model' });
+    const remote = new RemoteModel(worker);
+    try {
+      remote.info = await remote.#call('load', [source, options], onProgress);
+    } catch (err) {
+      worker.terminate();
+      throw err;
+    }
+    return remote;
+  }
+
+  async embedTexts(texts) { return this.#embed('embedTexts', typeof texts === 'string' ? [texts] : texts); }
+
+  async embedImages(images) { return this.#embed('embedImages', Array.isArray(images) ? images : [images]); }
+
+  score(cosine) {
+    const { scoring, logitScale, logitBias } = this.info;
+    const logit = cosine * logitScale + logitBias;
+    return scoring === 'sigmoid' ? 1 / (1 + Math.exp(-logit)) : logit;
+  }
+
+  async close() {
+    if (!this.#worker) return;
+    try {
+      await this.#call('close', []);
+    } finally {
+      this.#worker.terminate();
+      this.#worker = null;
+    }
+  }
+
+  async #embed(method, args) {
+    const { data, location, info } = await this.#call(method, [args]);
+    this.lastOutputLocation = location;
+    this.info = info;
+    return data;
+  }
+
+  #call(method, args, onProgress) {
+    if (!this.#worker) return Promise.reject(new ClosedError('Model is closed'));
+    const id = this.#next++;
+    if (onProgress) this.#progress.set(id, onProgress);
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, method, args });
+    }).finally(() => this.#progress.delete(id));
+  }
+}
