@@ -120,3 +120,17 @@ test('models of different families have different identities', async () => {
   for (const fam of families) ids.add((await Model.load(path.join(root, fam), { backend: 'wasm' })).info.id);
   assert.equal(ids.size, 3);
 });
+
+test('the catalog lists the supported real models with what the loader needs', async () => {
+  const catalog = JSON.parse(readFileSync(new URL('../../models/catalog.json', import.meta.url), 'utf8'));
+  const ids = catalog.models.map((m) => m.id);
+  for (const want of ['clip-vit-base-patch32', 'clip-vit-base-patch16', 'clip-vit-large-patch14', 'siglip-base-patch16-224', 'siglip2-base-patch16-224', 'mobileclip-s0', 'mobileclip-s2']) {
+    assert.ok(ids.includes(want), want);
+  }
+  for (const m of catalog.models) {
+    assert.match(m.baseUrl, /^https:\/\/.+\/$/, m.id);
+    assert.ok(['clip', 'siglip', 'mobileclip', 'open_clip'].includes(m.family), m.id);
+    assert.ok(Number.isInteger(m.dim) && m.dim > 0);
+    assert.ok(m.dtypes.every((d) => m.sizeMB[d]?.text > 0 && m.sizeMB[d]?.vision > 0), m.id);
+  }
+});
