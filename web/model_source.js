@@ -76,7 +76,12 @@ class UrlSource {
     if (!response.ok) throw new ClipfindError('NETWORK', `${url}: HTTP ${response.status}`);
     const bytes = await readWithProgress(response, file, onProgress);
     if (cache) {
-      await cache.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.byteLength) } }));
+      // Best effort: a full quota (or a private window) must not fail the load itself.
+      try {
+        await cache.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.byteLength) } }));
+      } catch (err) {
+        console.warn(`clipfind: could not cache ${url} for offline use (${err.message})`);
+      }
     }
     return bytes;
   }

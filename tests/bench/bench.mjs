@@ -7,8 +7,9 @@ import { randomUnit } from '../js/helpers/vectors.mjs';
 import { indexBench } from './index_bench.mjs';
 import { tokenizerBench } from './tokenizer_bench.mjs';
 import { imageBench } from './image_bench.mjs';
+import { modelBench } from './model_bench.mjs';
 
-const sections = { index: indexBench, tokenizer: tokenizerBench, image: imageBench };
+const sections = { index: indexBench, tokenizer: tokenizerBench, image: imageBench, model: modelBench };
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const [name, run] of Object.entries(sections)) {
   if (only.length && !only.includes(name)) continue;

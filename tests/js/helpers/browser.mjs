@@ -25,6 +25,7 @@ export async function withBrowser(fn, { webgpu = true, roots = ['web', 'models',
     const logs = [];
     page.on('console', (m) => logs.push(m.text()));
     page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+    page.on('response', (r) => { if (r.status() >= 400 || process.env.CLIPFIND_LOG_REQUESTS) logs.push(`HTTP ${r.status()} ${r.url()}`); });
     return await fn({ page, origin, requests, logs, context });
   } finally {
     await browser.close();
