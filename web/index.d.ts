@@ -97,9 +97,62 @@ export declare class ImagePreprocessor {
 /** Decode only: RGB bytes (EXIF orientation applied). */
 export declare function decodeImage(bytes: Uint8Array | ArrayBuffer | Blob, options?: { maxPixels?: number }): Promise<{ data: Uint8Array; width: number; height: number }>;
 
+export type Backend = 'auto' | 'webgpu' | 'wasm';
+export type DType = 'fp32' | 'fp16' | 'q8' | 'quantized' | 'int8' | 'uint8' | 'q4';
+
+export interface ModelInfo {
+  /** config.json `_name_or_path`, else the folder/URL name. */
+  name: string;
+  /** name + content hash of the model's config/tokenizer/preprocessor files and dtype. */
+  id: string;
+  family: 'clip' | 'siglip' | 'mobileclip' | 'open_clip';
+  dim: number | null;
+  /** The backend that really runs the model ('webgpu' or 'wasm'). */
+  backend: 'webgpu' | 'wasm';
+  threads: number;
+  dtype: DType;
+  scoring: 'softmax' | 'sigmoid';
+  logitScale: number;
+  logitBias: number;
+}
+
+export interface ModelLoadOptions {
+  backend?: Backend;
+  dtype?: DType;
+  /** Download progress per file. */
+  onProgress?: (event: { file: string; loaded: number; total: number }) => void;
+  batchSize?: number;
+  /** WASM threads (default: 1 in Node, up to 4 when the page is cross-origin isolated). */
+  threads?: number;
+  /** Pages run the model in a Web Worker unless false. */
+  worker?: boolean;
+  /** An onnxruntime-web module to use instead of the bundled builds. */
+  ort?: unknown;
+}
+
+export type ModelSource = string | URL | FileList | File[] | FileSystemDirectoryHandle |
+  { readBytes(file: string, onProgress?: ModelLoadOptions['onProgress']): Promise<Uint8Array>; has(file: string): Promise<boolean> };
+
+export type ImageInput = Uint8Array | ArrayBuffer | Blob | ImageData | ImageBitmap;
+
+export declare class Model {
+  /** Directory (Node), base URL (cached for offline use), picked files or a directory handle. */
+  static load(source: ModelSource, options?: ModelLoadOptions): Promise<Model>;
+  readonly info: ModelInfo;
+  /** 'gpu-buffer' when the last output came from WebGPU, 'cpu' otherwise. */
+  readonly lastOutputLocation: 'gpu-buffer' | 'cpu' | null;
+  /** n × dim, L2-normalized. Loads only the text tower. */
+  embedTexts(texts: string[] | string): Promise<Float32Array>;
+  /** n × dim, L2-normalized. Loads only the vision tower. */
+  embedImages(images: ImageInput[] | ImageInput): Promise<Float32Array>;
+  /** Cosine similarity to the model's score: CLIP logits, SigLIP sigmoid probability. */
+  score(cosine: number): number;
+  close(): Promise<void>;
+}
+
 export type ErrorCode =
   | 'INVALID_ARGUMENT' | 'DIMENSION_MISMATCH' | 'INVALID_VALUE' | 'DUPLICATE_ID'
-  | 'NOT_FOUND' | 'CORRUPT_DATA' | 'UNSUPPORTED_VERSION' | 'CLOSED' | 'INVALID_MODEL' | 'INVALID_IMAGE' | 'UNSUPPORTED_FORMAT' | 'IMAGE_TOO_LARGE' | 'OUT_OF_MEMORY' | 'INTERNAL';
+  | 'NOT_FOUND' | 'CORRUPT_DATA' | 'UNSUPPORTED_VERSION' | 'CLOSED' | 'INVALID_MODEL' | 'INVALID_IMAGE' | 'UNSUPPORTED_FORMAT' | 'IMAGE_TOO_LARGE' | 'BACKEND_UNAVAILABLE' | 'NETWORK' | 'OUT_OF_MEMORY' | 'INTERNAL';
 
 export declare class ClipfindError extends Error {
   readonly code: ErrorCode;
