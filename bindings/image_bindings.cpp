@@ -67,6 +67,17 @@ val decodeImage(uintptr_t ptr, size_t len, double max_pixels) {
   });
 }
 
+// Cheap metadata without decoding pixels: size from the header, EXIF orientation and date taken.
+val imageInfo(uintptr_t ptr, size_t len) {
+  return guarded([&] {
+    auto bytes = bytes_at(ptr, len);
+    val v = val::object();
+    v.set("orientation", jpeg_exif_orientation(bytes));
+    v.set("dateTaken", jpeg_exif_datetime(bytes));
+    return v;
+  });
+}
+
 }  // namespace
 }  // namespace clipfind::bindings
 
@@ -78,4 +89,5 @@ EMSCRIPTEN_BINDINGS(clipfind_image) {
       .function("fromEncoded", &PreprocessorHandle::fromEncoded)
       .function("fromRGBA", &PreprocessorHandle::fromRGBA);
   emscripten::function("decodeImage", &clipfind::bindings::decodeImage);
+  emscripten::function("imageInfo", &clipfind::bindings::imageInfo);
 }

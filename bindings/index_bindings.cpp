@@ -76,6 +76,20 @@ class IndexHandle {
       return ids;
     });
   }
+  // Scores for all slots written to out (size() floats), slot order = ids().
+  val scoreAll(uintptr_t qptr, size_t qlen, uintptr_t out) {
+    return guarded([&] {
+      get().score_all(std::span(reinterpret_cast<const float*>(qptr), qlen), reinterpret_cast<float*>(out));
+      return val::undefined();
+    });
+  }
+  val ids() {
+    return guarded([&] {
+      val out = val::array();
+      for (const auto& id : get().ids()) out.call<void>("push", val(id));
+      return out;
+    });
+  }
   val toBytes() {
     return guarded([&] {
       auto bytes = get().to_bytes();
@@ -127,6 +141,8 @@ EMSCRIPTEN_BINDINGS(clipfind_index) {
       .function("getVector", &IndexHandle::getVector)
       .function("search", &IndexHandle::search)
       .function("toBytes", &IndexHandle::toBytes)
+      .function("scoreAll", &IndexHandle::scoreAll)
+      .function("ids", &IndexHandle::ids)
       .function("info", &IndexHandle::info)
       .function("size", &IndexHandle::size)
       .function("memoryBytes", &IndexHandle::memoryBytes)

@@ -110,6 +110,20 @@ export class FlatIndex {
 
   toBytes() { return check(this.#live().toBytes()); }
 
+  /** Every stored id, in the order scoreAll() reports scores (changes when the index changes). */
+  ids() { return check(this.#live().ids()); }
+
+  /** Scores of all stored vectors against query, in ids() order. */
+  scoreAll(query) {
+    const h = this.#live();
+    const q = toFloat32(query, 'scoreAll');
+    const n = h.size();
+    const ptr = this.#scratchFor(q.byteLength + n * 4);
+    new Float32Array(this.#M.HEAPF32.buffer, ptr, q.length).set(q);
+    check(h.scoreAll(ptr, q.length, ptr + q.byteLength));
+    return new Float32Array(this.#M.HEAPF32.buffer, ptr + q.byteLength, n).slice();
+  }
+
   /** Frees the WASM memory; the index is unusable afterwards. Safe to call twice. */
   close() {
     if (!this.#handle) return;

@@ -31,6 +31,13 @@ export async function decodeImage(input, { maxPixels = 100e6 } = {}) {
   return withHeap(M, bytes, (ptr) => check(M.decodeImage(ptr, bytes.byteLength, maxPixels)));
 }
 
+/** EXIF orientation (1-8) and date taken ('YYYY:MM:DD HH:MM:SS' or '') of image bytes, without decoding. */
+export async function imageInfo(input) {
+  const bytes = await toBytes(input, 'imageInfo');
+  const M = await loadWasm();
+  return withHeap(M, bytes, (ptr) => check(M.imageInfo(ptr, bytes.byteLength)));
+}
+
 export class ImagePreprocessor {
   #M;
   #handle;

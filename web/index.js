@@ -1,8 +1,10 @@
 // clipfind: on-device image and caption search with CLIP-family models.
 export { FlatIndex } from './flat_index.js';
 export { Tokenizer } from './tokenizer.js';
-export { ImagePreprocessor, decodeImage } from './image.js';
+export { ImagePreprocessor, decodeImage, imageInfo } from './image.js';
 export { Model } from './model.js';
+export { Library, ModelMismatchError, DEFAULT_WEIGHTS, NEUTRAL_PROMPTS } from './library.js';
+export { parseQuery, parseTerm } from './query.js';
 export { ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, ClosedError } from './errors.js';
 export { loadWasm } from './wasm.js';
 

@@ -90,7 +90,64 @@ int orientation_from_tiff(const uint8_t* t, size_t n) {
   return 1;
 }
 
+// The TIFF block of a JPEG's EXIF APP1 segment, or an empty span.
+std::span<const uint8_t> exif_tiff(std::span<const uint8_t> b) {
+  if (!starts(b, 0, "\xff\xd8")) return {};
+  size_t i = 2;
+  while (i + 4 <= b.size()) {
+    if (b[i] != 0xFF) return {};
+    const uint8_t marker = b[i + 1];
+    if (marker == 0xFF) { ++i; continue; }
+    if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) { i += 2; continue; }
+    if (marker == 0xDA || marker == 0xD9) return {};
+    const size_t len = size_t(b[i + 2]) << 8 | b[i + 3];
+    if (len < 2 || i + 2 + len > b.size()) return {};
+    if (marker == 0xE1 && len >= 8 && std::memcmp(b.data() + i + 4, "Exif\0\0", 6) == 0) return b.subspan(i + 10, len - 8);
+    i += 2 + len;
+  }
+  return {};
+}
+
+// Finds `tag` in the IFD at `ifd`; returns the entry offset or 0.
+size_t find_tag(const uint8_t* t, size_t n, bool le, uint32_t ifd, uint16_t tag) {
+  if (ifd > n || n - ifd < 2) return 0;
+  const uint16_t count = rd16(t + ifd, le);
+  for (uint32_t i = 0; i < count; ++i) {
+    const size_t e = size_t(ifd) + 2 + size_t(i) * 12;
+    if (e + 12 > n) return 0;
+    if (rd16(t + e, le) == tag) return e;
+  }
+  return 0;
+}
+
+std::string ascii_value(const uint8_t* t, size_t n, bool le, size_t e) {
+  if (!e || rd16(t + e + 2, le) != 2) return "";
+  const uint32_t count = rd32(t + e + 4, le);
+  if (count < 19 || count > 64) return "";
+  const uint32_t off = rd32(t + e + 8, le);
+  if (off > n || n - off < 19) return "";
+  std::string s(reinterpret_cast<const char*>(t + off), 19);
+  for (char c : s)
+    if (c < 32 || c > 126) return "";
+  return s;
+}
+
 }  // namespace
+
+std::string jpeg_exif_datetime(std::span<const uint8_t> b) {
+  const auto tiff = exif_tiff(b);
+  const uint8_t* t = tiff.data();
+  const size_t n = tiff.size();
+  if (n < 8) return "";
+  const bool le = t[0] == 'I';
+  if (!(le || t[0] == 'M') || rd16(t + 2, le) != 42) return "";
+  const uint32_t ifd0 = rd32(t + 4, le);
+  if (const size_t sub = find_tag(t, n, le, ifd0, 0x8769)) {
+    const std::string s = ascii_value(t, n, le, find_tag(t, n, le, rd32(t + sub + 8, le), 0x9003));
+    if (!s.empty()) return s;
+  }
+  return ascii_value(t, n, le, find_tag(t, n, le, ifd0, 0x0132));
+}
 
 int jpeg_exif_orientation(std::span<const uint8_t> b) {
   if (!starts(b, 0, "\xff\xd8")) return 1;

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <span>
+#include <string>
 
 #include "image/image.hpp"
 
@@ -21,6 +22,8 @@ RgbImage rgb_from_rgba(std::span<const uint8_t> rgba, int width, int height, uin
 
 // EXIF orientation (1..8) from a JPEG's APP1 segment; 1 when absent or unreadable.
 int jpeg_exif_orientation(std::span<const uint8_t> bytes);
+// EXIF date taken ("YYYY:MM:DD HH:MM:SS": DateTimeOriginal, else DateTime) from a JPEG; "" if absent.
+std::string jpeg_exif_datetime(std::span<const uint8_t> bytes);
 // Applies an EXIF orientation so the image is upright (PIL's exif_transpose).
 RgbImage apply_orientation(const RgbImage& in, int orientation);
 

@@ -281,6 +281,26 @@ std::vector<SearchHit> FlatIndex::search(std::span<const float> query, size_t k,
   return out;
 }
 
+void FlatIndex::score_all(std::span<const float> query, float* out) const {
+  std::vector<float> q = prepare(query, 1, "score_all");
+  const size_t n = ids_.size(), dim = opt_.dim;
+  if (opt_.storage == Storage::F32 || opt_.rerank > 0) {
+    kernels::dot_f32_rows(q.data(), f32_.data(), dim, n, out);
+  } else if (opt_.storage == Storage::F16) {
+    for (size_t i = 0; i < n; ++i) out[i] = kernels::dot_f16(q.data(), f16_.data() + i * dim, dim);
+  } else {
+    for (size_t i = 0; i < n; ++i) out[i] = get_score_i8(i, q);
+  }
+}
+
+float FlatIndex::get_score_i8(size_t slot, const std::vector<float>& q) const {
+  // exact against the dequantized vector: score_all serves fusion and re-ranking, not the fast scan
+  const size_t dim = opt_.dim;
+  float s = 0;
+  for (size_t j = 0; j < dim; ++j) s += q[j] * float(i8_[slot * dim + j]);
+  return s * i8_scale_[slot];
+}
+
 // Layout (little-endian): magic[8] version:u32 dim:u32 storage:u8 metric:u8 reserved:u16 rerank:u32
 // count:u64 next_seq:u64, then per item (id:str seq:u64), then the vector blocks, then crc32 of all
 // preceding bytes.

@@ -62,6 +62,11 @@ class FlatIndex {
   std::vector<SearchHit> search(std::span<const float> query, size_t k,
                                 const std::function<bool(std::string_view)>& keep = {}) const;
 
+  // Scores of every stored vector against the query, in slot order (out has size() floats). Slot
+  // order is ids() order; both change only when the index is modified.
+  void score_all(std::span<const float> query, float* out) const;
+  const std::vector<std::string>& ids() const { return ids_; }
+
   std::vector<uint8_t> to_bytes() const;
   static FlatIndex from_bytes(std::span<const uint8_t> bytes);
 
@@ -76,6 +81,7 @@ class FlatIndex {
   void append_slot();
   float score_slot(size_t slot, const float* q, const int16_t* q16, float qscale) const;
   float exact_score(size_t slot, const float* q) const;
+  float get_score_i8(size_t slot, const std::vector<float>& q) const;
   void move_slot(size_t from, size_t to);
   void pop_slot();
 

@@ -1,0 +1,462 @@
+// Library: a person's photos, each embedded as an image AND (when it has one) a caption in the model's
+// space, searched by text, image or example with fused scores, a per-query relevance cutoff, filters,
+// and a versioned, checksummed file format that records the model identity.
+import { crc32 } from './crc32.js';
+import { ClipfindError, CorruptDataError, InvalidInputError, NotFoundError } from './errors.js';
+import { FlatIndex } from './flat_index.js';
+import { imageInfo } from './image.js';
+import { readStored, writeStored } from './library_store.js';
+import { parseQuery, parseTerm } from './query.js';
+
+const MAGIC = 'CLIPFLIB';
+const FORMAT_VERSION = 1;
+/** Score fusion: items with a caption score image·0.7 + caption·0.3; items without one, image alone. */
+export const DEFAULT_WEIGHTS = Object.freeze({ image: 0.7, caption: 0.3 });
+/** Texts that describe nothing in particular: the per-item baseline of the relevance cutoff. */
+export const NEUTRAL_PROMPTS = Object.freeze(['a photo', 'an image', 'a picture', 'a photo of something', 'a blurry photo', 'a picture of an object']);
+
+export class ModelMismatchError extends ClipfindError {
+  constructor(message, libraryModel, model) {
+    super('MODEL_MISMATCH', message);
+    this.name = 'ModelMismatchError';
+    this.libraryModel = libraryModel;
+    this.model = model;
+  }
+}
+
+async function bytesOf(image) {
+  if (image instanceof Uint8Array) return image;
+  if (image instanceof ArrayBuffer) return new Uint8Array(image);
+  if (ArrayBuffer.isView(image)) return new Uint8Array(image.buffer, image.byteOffset, image.byteLength);
+  if (typeof Blob !== 'undefined' && image instanceof Blob) return new Uint8Array(await image.arrayBuffer());
+  throw new InvalidInputError('INVALID_ARGUMENT', 'library items need image bytes (Uint8Array, ArrayBuffer or Blob)');
+}
+
+async function sha256(bytes) {
+  const d = await globalThis.crypto.subtle.digest('SHA-256', bytes);
+  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function aborted(signal) {
+  if (signal?.aborted) throw Object.assign(new ClipfindError('ABORTED', 'indexing was cancelled'), { name: 'AbortError' });
+}
+
+function parseExifDate(s) {
+  const m = /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(s || '');
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}` : null;
+}
+
+export class Library {
+  #model;
+  #images;
+  #captions;
+  #items = new Map(); // id -> meta
+  #weights;
+  #modelInfo;
+  #neutral = null; // Float32Array of neutral prompt embeddings (lazy)
+  #slots = null; // cached { imageIds, captionSlot: Map }
+
+  constructor(model, images, captions, modelInfo, weights) {
+    this.#model = model;
+    this.#images = images;
+    this.#captions = captions;
+    this.#modelInfo = modelInfo;
+    this.#weights = { ...DEFAULT_WEIGHTS, ...weights };
+  }
+
+  /** An empty library for `model` (anything with info {id, dim}, embedTexts, embedImages). */
+  static async create(model, { weights, storage = 'f32' } = {}) {
+    const dim = model?.info?.dim ?? (await model.embedTexts(['a photo'])).length;
+    const info = { id: model.info.id, name: model.info.name, family: model.info.family, dim };
+    return new Library(model, await FlatIndex.create({ dim, storage }), await FlatIndex.create({ dim, storage }), info, weights);
+  }
+
+  /** Reads toBytes() output; a damaged file is a CorruptDataError, another model a ModelMismatchError. */
+  static async fromBytes(bytes, model, { allowModelMismatch = false } = {}) {
+    if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+    const fail = (why) => new CorruptDataError('CORRUPT_DATA', `library file: ${why}`);
+    if (!(bytes instanceof Uint8Array) || bytes.length < 24) throw fail('too short to be a clipfind library');
+    if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw fail('not a clipfind library (bad magic)');
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (crc32(bytes.subarray(0, bytes.length - 4)) !== dv.getUint32(bytes.length - 4, true)) throw fail(`checksum mismatch (damaged or truncated, ${bytes.length} bytes)`);
+    const version = dv.getUint32(8, true);
+    if (version !== FORMAT_VERSION) throw new CorruptDataError('UNSUPPORTED_VERSION', `library file: format version ${version} (this build reads ${FORMAT_VERSION})`);
+    let off = 12;
+    const section = () => {
+      if (off + 4 > bytes.length - 4) throw fail('truncated section');
+      const n = dv.getUint32(off, true);
+      off += 4;
+      if (off + n > bytes.length - 4) throw fail('truncated section');
+      const s = bytes.subarray(off, off + n);
+      off += n;
+      return s;
+    };
+    let header;
+    try {
+      header = JSON.parse(new TextDecoder().decode(section()));
+    } catch (err) {
+      if (err instanceof CorruptDataError) throw err;
+      throw fail('header is not valid JSON');
+    }
+    const images = await FlatIndex.fromBytes(section());
+    const captions = await FlatIndex.fromBytes(section());
+    if (!header?.model?.id || !Array.isArray(header.items)) throw fail('header lacks the model or the items');
+    if (model && model.info.id !== header.model.id && !allowModelMismatch) {
+      images.close();
+      captions.close();
+      throw new ModelMismatchError(`this library was indexed with ${header.model.id}, not ${model.info.id}: open it with that model, or re-index it (library.reindex)`, header.model, model.info);
+    }
+    const lib = new Library(model, images, captions, header.model, header.weights);
+    for (const it of header.items) lib.#items.set(it.id, it);
+    if (lib.#items.size !== images.size) throw fail(`${lib.#items.size} items but ${images.size} image vectors`);
+    return lib;
+  }
+
+  /** Opens a saved library: a file path in Node, a name in the browser's private storage. */
+  static async open(name, model, options) {
+    return Library.fromBytes(await readStored(name), model, options);
+  }
+
+  /** Saves atomically: an interrupted save leaves the previous version readable. */
+  async save(name) {
+    await writeStored(name, this.toBytes());
+  }
+
+  toBytes() {
+    const enc = new TextEncoder();
+    const header = enc.encode(JSON.stringify({ model: this.#modelInfo, weights: this.#weights, items: [...this.#items.values()] }));
+    const parts = [header, this.#images.toBytes(), this.#captions.toBytes()];
+    const total = 12 + parts.reduce((n, p) => n + 4 + p.length, 0) + 4;
+    const out = new Uint8Array(total);
+    const dv = new DataView(out.buffer);
+    out.set(enc.encode(MAGIC), 0);
+    dv.setUint32(8, FORMAT_VERSION, true);
+    let off = 12;
+    for (const p of parts) {
+      dv.setUint32(off, p.length, true);
+      out.set(p, off + 4);
+      off += 4 + p.length;
+    }
+    dv.setUint32(off, crc32(out.subarray(0, off)), true);
+    return out;
+  }
+
+  get size() { return this.#items.size; }
+  get modelInfo() { return { ...this.#modelInfo }; }
+  get weights() { return { ...this.#weights }; }
+  get(id) {
+    const it = this.#items.get(id);
+    return it ? structuredClone(it) : undefined;
+  }
+  has(id) { return this.#items.has(id); }
+  *items() { for (const it of this.#items.values()) yield structuredClone(it); }
+
+  /**
+   * Adds or re-imports items `{ id, image, caption?, meta? }`: image bytes/Blob; unchanged content
+   * (same id, same hash) is skipped, changed content replaced. A bad image fails that item only.
+   * @returns {Promise<{added: number, updated: number, skipped: number, failed: {id: string, error: Error}[]}>}
+   */
+  async add(items, { onProgress, signal, batchSize = 16 } = {}) {
+    const summary = { added: 0, updated: 0, skipped: 0, failed: [] };
+    const total = items.length;
+    const t0 = Date.now();
+    let done = 0;
+    const report = () => {
+      if (!onProgress) return;
+      const secs = (Date.now() - t0) / 1000;
+      const perSecond = secs > 0 ? done / secs : 0;
+      onProgress({ done, total, perSecond, eta: perSecond > 0 ? (total - done) / perSecond : null });
+    };
+    report();
+    for (let i = 0; i < items.length; i += batchSize) {
+      aborted(signal);
+      const batch = [];
+      for (const item of items.slice(i, i + batchSize)) {
+        try {
+          if (!item || typeof item.id !== 'string' || !item.id) throw new InvalidInputError('INVALID_ARGUMENT', 'item.id must be a non-empty string');
+          const bytes = await bytesOf(item.image);
+          const hash = await sha256(bytes);
+          const old = this.#items.get(item.id);
+          if (old && old.hash === hash && (item.caption === undefined || item.caption === old.caption)) {
+            summary.skipped++;
+            done++;
+            continue;
+          }
+          batch.push({ item, bytes, hash, old });
+        } catch (error) {
+          summary.failed.push({ id: item?.id, error });
+          done++;
+        }
+      }
+      // Embed image by image inside the batch so one broken file fails alone.
+      const ok = [];
+      for (const b of batch) {
+        aborted(signal);
+        try {
+          b.vector = await this.#model.embedImages([b.bytes]);
+          ok.push(b);
+        } catch (error) {
+          summary.failed.push({ id: b.item.id, error });
+        }
+        done++;
+        report();
+      }
+      const captioned = ok.filter((b) => typeof b.item.caption === 'string' && b.item.caption.trim());
+      const capVectors = captioned.length ? await this.#model.embedTexts(captioned.map((b) => b.item.caption)) : null;
+      const neutral = await this.#neutralEmbeddings();
+      const dim = this.#modelInfo.dim;
+      captioned.forEach((b, k) => { b.capVector = capVectors.subarray(k * dim, (k + 1) * dim); });
+      for (const b of ok) {
+        const info = await imageInfo(b.bytes).catch(() => ({ dateTaken: '' }));
+        const id = b.item.id;
+        const slash = id.lastIndexOf('/');
+        const meta = {
+          fileName: slash >= 0 ? id.slice(slash + 1) : id,
+          folder: slash >= 0 ? id.slice(0, slash) : '',
+          dateTaken: parseExifDate(info.dateTaken),
+          size: b.bytes.byteLength,
+          tags: [],
+          ...(b.old ? { tags: b.old.tags } : {}),
+          ...b.item.meta,
+        };
+        const record = { id, hash: b.hash, caption: b.capVector ? b.item.caption : null, ...meta, neutral: this.#baseline(b.vector, neutral) };
+        if (b.old) {
+          this.#images.update([id], b.vector);
+          this.#captions.remove([id]);
+          summary.updated++;
+        } else {
+          this.#images.add([id], b.vector);
+          summary.added++;
+        }
+        if (b.capVector) this.#captions.add([id], b.capVector);
+        this.#items.set(id, record);
+      }
+      this.#slots = null;
+    }
+    report();
+    return summary;
+  }
+
+  /** Removes items; returns how many were present. */
+  remove(ids) {
+    const list = Array.isArray(ids) ? ids : [ids];
+    const n = this.#images.remove(list);
+    this.#captions.remove(list);
+    for (const id of list) this.#items.delete(id);
+    this.#slots = null;
+    return n;
+  }
+
+  /** Sets (or clears, with null/'') an item's caption and re-embeds it. */
+  async updateCaption(id, caption) {
+    const it = this.#items.get(id);
+    if (!it) throw new NotFoundError('NOT_FOUND', `no item '${id}' in the library`);
+    this.#captions.remove([id]);
+    it.caption = null;
+    if (typeof caption === 'string' && caption.trim()) {
+      this.#captions.add([id], await this.#model.embedTexts([caption]));
+      it.caption = caption;
+    }
+    this.#slots = null;
+  }
+
+  /** Replaces an item's tags (e.g. after review of tag() suggestions). */
+  setTags(id, tags) {
+    const it = this.#items.get(id);
+    if (!it) throw new NotFoundError('NOT_FOUND', `no item '${id}' in the library`);
+    it.tags = [...new Set(tags.map(String))];
+  }
+
+  /**
+   * Searches. `query`: a query line ('red car -night, 2:beach'), or terms
+   * [{ text | image (bytes) | id, weight }]. Results carry the fused `score`, its `imageScore` and
+   * `captionScore` parts, and `relevant` from the per-query cutoff (false everywhere it is disabled).
+   */
+  async search(query, { k = 20, offset = 0, cutoff = 'auto', weights, filter, target = 'items' } = {}) {
+    const terms = typeof query === 'string' ? parseQuery(query) : Array.isArray(query) ? query.map((t) => (typeof t === 'string' ? parseTerm(t) : t)) : [query];
+    if (!terms.length) throw new InvalidInputError('INVALID_ARGUMENT', 'empty query');
+    const q = await this.#queryVector(terms);
+    const textOnly = terms.every((t) => t.kind === 'text' || (t.text !== undefined && t.image === undefined && t.id === undefined));
+    const w = { ...this.#weights, ...weights };
+    const { imageIds, captionSlot } = this.#slotMaps();
+    const imageScores = this.#images.scoreAll(q);
+    const captionScores = this.#captions.size ? this.#captions.scoreAll(q) : new Float32Array(0);
+    const keep = this.#filterFn(filter);
+    const rows = [];
+    for (let i = 0; i < imageIds.length; i++) {
+      const id = imageIds[i];
+      const it = this.#items.get(id);
+      if (keep && !keep(it)) continue;
+      const cs = captionSlot.get(id);
+      const captionScore = cs === undefined ? null : captionScores[cs];
+      if (target === 'captions' && captionScore === null) continue;
+      const imageScore = imageScores[i];
+      const score = target === 'captions' ? captionScore : captionScore === null ? imageScore : w.image * imageScore + w.caption * captionScore;
+      rows.push({ id, score, imageScore, captionScore });
+    }
+    this.#markRelevant(rows, cutoff, textOnly);
+    rows.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    return { total: rows.length, results: rows.slice(offset, offset + k).map((r) => ({ ...r, meta: this.get(r.id) })) };
+  }
+
+  /**
+   * Zero-shot tagging: each item's image against the labels (softmax over the labels with the model's
+   * logit scale); labels at or above `threshold` become suggested tags, best first.
+   */
+  async tag(labels, { threshold = 0.5, apply = false } = {}) {
+    if (!Array.isArray(labels) || !labels.length) throw new InvalidInputError('INVALID_ARGUMENT', 'tag: give at least one label');
+    const dim = this.#modelInfo.dim;
+    const lv = await this.#model.embedTexts(labels);
+    const scale = this.#model.info?.logitScale ?? 100;
+    const perLabel = labels.map((_, j) => this.#images.scoreAll(lv.subarray(j * dim, (j + 1) * dim)));
+    const ids = this.#images.ids();
+    return ids.map((id, i) => {
+      const logits = perLabel.map((s) => s[i] * scale);
+      const m = Math.max(...logits);
+      const e = logits.map((x) => Math.exp(x - m));
+      const z = e.reduce((a, b) => a + b, 0);
+      const tags = labels.map((label, j) => ({ label, score: e[j] / z, cosine: perLabel[j][i] })).filter((t) => t.score >= threshold).sort((a, b) => b.score - a.score);
+      if (apply) this.setTags(id, [...(this.#items.get(id).tags ?? []), ...tags.map((t) => t.label)]);
+      return { id, tags };
+    });
+  }
+
+  /** Near-duplicate groups: items whose images are at cosine >= threshold, transitively. */
+  dupes({ threshold = 0.95 } = {}) {
+    const ids = this.#images.ids();
+    const parent = new Map(ids.map((id) => [id, id]));
+    const find = (x) => {
+      while (parent.get(x) !== x) {
+        parent.set(x, parent.get(parent.get(x)));
+        x = parent.get(x);
+      }
+      return x;
+    };
+    for (const id of ids) {
+      const { ids: near, scores } = this.#images.search(this.#images.get(id), 16);
+      near.forEach((other, j) => {
+        if (other !== id && scores[j] >= threshold) parent.set(find(other), find(id));
+      });
+    }
+    const groups = new Map();
+    for (const id of ids) {
+      const r = find(id);
+      if (!groups.has(r)) groups.set(r, []);
+      groups.get(r).push(id);
+    }
+    return [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort());
+  }
+
+  /** Adds another library's items (same model only); items already here are kept. */
+  merge(other) {
+    if (other.modelInfo.id !== this.#modelInfo.id) throw new ModelMismatchError(`cannot merge a library of ${other.modelInfo.id} into one of ${this.#modelInfo.id}`, other.modelInfo, this.#modelInfo);
+    let added = 0;
+    for (const it of other.items()) {
+      if (this.#items.has(it.id)) continue;
+      this.#images.add([it.id], other._vector(it.id, 'image'));
+      if (it.caption) this.#captions.add([it.id], other._vector(it.id, 'caption'));
+      this.#items.set(it.id, it);
+      added++;
+    }
+    this.#slots = null;
+    return added;
+  }
+
+  /** Re-embeds every item with a new model; `loadImage(id)` returns its bytes (e.g. from disk). */
+  async reindex(model, loadImage, options) {
+    const items = [];
+    for (const it of this.#items.values()) items.push({ id: it.id, image: await loadImage(it.id), caption: it.caption ?? undefined, meta: { tags: it.tags } });
+    const fresh = await Library.create(model, { weights: this.#weights });
+    const summary = await fresh.add(items, options);
+    return { library: fresh, summary };
+  }
+
+  close() {
+    this.#images.close();
+    this.#captions.close();
+  }
+
+  _vector(id, kind) { return (kind === 'caption' ? this.#captions : this.#images).get(id); }
+
+  #slotMaps() {
+    if (!this.#slots) {
+      const captionSlot = new Map();
+      this.#captions.ids().forEach((id, i) => captionSlot.set(id, i));
+      this.#slots = { imageIds: this.#images.ids(), captionSlot };
+    }
+    return this.#slots;
+  }
+
+  async #neutralEmbeddings() {
+    this.#neutral ??= await this.#model.embedTexts([...NEUTRAL_PROMPTS]);
+    return this.#neutral;
+  }
+
+  #baseline(imageVector, neutral) {
+    const dim = this.#modelInfo.dim;
+    let best = -Infinity;
+    for (let j = 0; j < neutral.length / dim; j++) {
+      let s = 0;
+      for (let d = 0; d < dim; d++) s += imageVector[d] * neutral[j * dim + d];
+      best = Math.max(best, s);
+    }
+    return best;
+  }
+
+  // Per-query relevance: a text query must beat the item's own neutral-prompt baseline by `margin`
+  // (and, for SigLIP, its sigmoid must say yes); an image query must stand out from the library's
+  // score distribution (z >= 2.5). cutoff: 'auto' | false | { margin, z, probability }.
+  #markRelevant(rows, cutoff, textOnly) {
+    if (cutoff === false) {
+      for (const r of rows) r.relevant = false;
+      return;
+    }
+    const opts = { margin: 0.01, z: 2.5, probability: 0.01, ...(typeof cutoff === 'object' ? cutoff : {}) };
+    const siglip = this.#modelInfo.family === 'siglip' && typeof this.#model?.score === 'function';
+    if (textOnly) {
+      for (const r of rows) {
+        const base = this.#items.get(r.id).neutral ?? -1;
+        r.relevant = r.imageScore - base >= opts.margin || (r.captionScore !== null && r.captionScore - base >= opts.margin);
+        if (siglip) r.relevant = r.relevant && this.#model.score(r.imageScore) >= opts.probability;
+      }
+      return;
+    }
+    const n = rows.length;
+    const mean = rows.reduce((s, r) => s + r.score, 0) / Math.max(1, n);
+    const sd = Math.sqrt(rows.reduce((s, r) => s + (r.score - mean) ** 2, 0) / Math.max(1, n)) || 1;
+    for (const r of rows) r.relevant = n >= 8 ? (r.score - mean) / sd >= opts.z : r.score >= 0.8;
+  }
+
+  #filterFn(filter) {
+    if (!filter) return null;
+    const { folder, from, to, tags } = filter;
+    return (it) => {
+      if (folder !== undefined && !(it.folder === folder || it.folder.startsWith(`${folder}/`))) return false;
+      if (from && (!it.dateTaken || it.dateTaken < from)) return false;
+      if (to && (!it.dateTaken || it.dateTaken > to)) return false;
+      if (tags?.length && !tags.every((t) => it.tags?.includes(t))) return false;
+      return true;
+    };
+  }
+
+  async #queryVector(terms) {
+    const dim = this.#modelInfo.dim;
+    const q = new Float32Array(dim);
+    for (const raw of terms) {
+      const t = raw.kind ? raw : raw.text !== undefined ? { kind: 'text', value: raw.text, weight: raw.weight ?? 1 } : raw.image !== undefined ? { kind: 'image', value: raw.image, weight: raw.weight ?? 1 } : { kind: 'id', value: raw.id, weight: raw.weight ?? 1 };
+      let v;
+      if (t.kind === 'text') v = await this.#model.embedTexts([t.value]);
+      else if (t.kind === 'image') v = await this.#model.embedImages([await bytesOf(t.value)]);
+      else if (t.kind === 'id') {
+        if (!this.#items.has(t.value)) throw new NotFoundError('NOT_FOUND', `no item '${t.value}' in the library`);
+        v = this.#images.get(t.value);
+      } else throw new InvalidInputError('INVALID_ARGUMENT', `unknown query term ${JSON.stringify(raw)}`);
+      const w = t.weight ?? 1;
+      for (let d = 0; d < dim; d++) q[d] += w * v[d];
+    }
+    const norm = Math.hypot(...q);
+    if (!(norm > 1e-6)) throw new InvalidInputError('INVALID_VALUE', 'the query terms cancel out (zero vector)');
+    for (let d = 0; d < dim; d++) q[d] /= norm;
+    return q;
+  }
+}

@@ -1,0 +1,110 @@
+// Where libraries live: a file in Node (written atomically: new file, fsync, rename), the Origin
+// Private File System in browsers (its writable streams swap on close), IndexedDB where OPFS is
+// missing. In every case an interrupted save leaves the previous library intact.
+import { NotFoundError } from './errors.js';
+
+const isNode = typeof process !== 'undefined' && process.versions?.node != null && typeof window === 'undefined' && typeof WorkerGlobalScope === 'undefined';
+
+async function nodeWrite(file, bytes) {
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${Date.now()}`);
+  const h = await fs.open(tmp, 'w');
+  try {
+    await h.writeFile(bytes);
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+  await fs.rename(tmp, file);
+  const d = await fs.open(dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
+  }
+}
+
+async function nodeRead(file) {
+  const fs = await import('node:fs/promises');
+  try {
+    return new Uint8Array(await fs.readFile(file));
+  } catch (err) {
+    if (err.code === 'ENOENT') throw new NotFoundError('NOT_FOUND', `${file}: no such library`);
+    throw err;
+  }
+}
+
+const IDB = { db: 'clipfind', store: 'libraries' };
+function idb() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(IDB.db, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(IDB.store);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+async function idbDo(mode, fn) {
+  const db = await idb();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(IDB.store, mode);
+    const req = fn(tx.objectStore(IDB.store));
+    tx.oncomplete = () => resolve(req.result);
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+async function opfsDir() {
+  if (typeof navigator === 'undefined' || !navigator.storage?.getDirectory) return null;
+  try {
+    return await navigator.storage.getDirectory();
+  } catch {
+    return null;
+  }
+}
+
+/** Writes bytes under `name` (a path in Node; a name in the browser's private storage). */
+export async function writeStored(name, bytes) {
+  if (isNode) return nodeWrite(name, bytes);
+  const dir = await opfsDir();
+  if (dir) {
+    const handle = await dir.getFileHandle(name, { create: true });
+    const w = await handle.createWritable(); // writes go to a swap file until close()
+    await w.write(bytes);
+    await w.close();
+    return undefined;
+  }
+  return idbDo('readwrite', (s) => s.put(bytes, name));
+}
+
+export async function readStored(name) {
+  if (isNode) return nodeRead(name);
+  const dir = await opfsDir();
+  if (dir) {
+    try {
+      const handle = await dir.getFileHandle(name);
+      return new Uint8Array(await (await handle.getFile()).arrayBuffer());
+    } catch (err) {
+      if (err.name === 'NotFoundError') throw new NotFoundError('NOT_FOUND', `${name}: no such library`);
+      throw err;
+    }
+  }
+  const bytes = await idbDo('readonly', (s) => s.get(name));
+  if (!bytes) throw new NotFoundError('NOT_FOUND', `${name}: no such library`);
+  return new Uint8Array(bytes);
+}
+
+export async function deleteStored(name) {
+  if (isNode) {
+    const fs = await import('node:fs/promises');
+    await fs.rm(name, { force: true });
+    return;
+  }
+  const dir = await opfsDir();
+  if (dir) {
+    await dir.removeEntry(name).catch(() => {});
+    return;
+  }
+  await idbDo('readwrite', (s) => s.delete(name));
+}
