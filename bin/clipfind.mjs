@@ -14,6 +14,14 @@ Commands:
                                      model input tensors (float32 CHW) of images
   embed --model DIR [--text T]... [--image PATH]... [--backend auto|webgpu|wasm]
                                      L2-normalized embeddings, one JSON line per input
+  index --model DIR --library FILE [--captions FILE.json] PATH...
+                                     add images (files or folders, recursive) to a library
+  search --library FILE --model DIR [-k N] [--no-cutoff] --json [--] TERM...
+                                     TERM: text, image:PATH or id:ITEM; -TERM negates, N:TERM weighs
+  remove --library FILE ID...        remove items
+  tag --library FILE --model DIR LABEL...
+                                     zero-shot tags per item
+  dupes --library FILE               near-duplicate groups
   --help, -h                         show this help
   --version, -v                      print the version
 
@@ -34,6 +42,10 @@ async function main(argv) {
   if (commands[cmd]) {
     const mod = await import(commands[cmd]);
     return mod.run(argv.slice(1));
+  }
+  if (['index', 'search', 'remove', 'tag', 'dupes'].includes(cmd)) {
+    const lib = await import('./cli/library.mjs');
+    return lib[cmd](argv.slice(1));
   }
   process.stderr.write(`clipfind: unknown command '${cmd}' (see clipfind --help)\n`);
   return 2;

@@ -127,3 +127,54 @@ test('clipfind embed: one JSON line per input in command-line order, equal to th
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /NOT_FOUND: .*config\.json is missing/);
 });
+
+test('clipfind index/search/remove/tag/dupes: the library contracts', async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync, copyFileSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'clipfind-cli-lib-'));
+  const model = new URL('../../models/test/clip/', import.meta.url).pathname;
+  const images = new URL('../../models/test/images/', import.meta.url).pathname;
+  mkdirSync(path.join(dir, 'photos', 'sub'), { recursive: true });
+  copyFileSync(path.join(images, 'image0.png'), path.join(dir, 'photos', 'a.png'));
+  copyFileSync(path.join(images, 'image1.png'), path.join(dir, 'photos', 'sub', 'b.png'));
+  copyFileSync(path.join(images, 'image2.jpg'), path.join(dir, 'single.jpg'));
+  writeFileSync(path.join(dir, 'photos', 'readme.txt'), 'not an image');
+  writeFileSync(path.join(dir, 'photos', 'broken.jpg'), 'not a jpeg either');
+  writeFileSync(path.join(dir, 'captions.json'), JSON.stringify({ 'sub/b.png': 'a small red circle', [path.join(dir, 'single.jpg')]: 'a photo of a cat' }));
+  const lib = path.join(dir, 'lib.clipfind');
+  const run = (...args) => spawnSync('node', [cli, ...args], { encoding: 'utf8' });
+
+  const first = run('index', '--model', model, '--library', lib, '--captions', path.join(dir, 'captions.json'), '--backend', 'wasm', path.join(dir, 'photos'), path.join(dir, 'single.jpg'));
+  assert.equal(first.status, 1, 'a failed file makes the exit status non-zero after the rest is indexed');
+  const s1 = JSON.parse(first.stdout);
+  assert.deepEqual(Object.keys(s1), ['added', 'skipped', 'failed']);
+  assert.equal(s1.added, 3);
+  assert.equal(s1.failed.length, 1);
+  assert.match(s1.failed[0].path, /broken\.jpg$/);
+  assert.match(first.stderr, /indexed 4\/4/); // the broken file counts as processed
+  const second = run('index', '--model', model, '--library', lib, '--backend', 'wasm', path.join(dir, 'single.jpg'));
+  assert.equal(second.status, 0, second.stderr);
+  assert.deepEqual(JSON.parse(second.stdout), { added: 0, skipped: 1, failed: [] });
+
+  const search = run('search', '--library', lib, '--model', model, '-k', '2', '--json', '--backend', 'wasm', '--', 'a small red circle', '-cat', `image:${path.join(dir, 'photos', 'a.png')}`);
+  assert.equal(search.status, 0, search.stderr);
+  const rows = JSON.parse(search.stdout);
+  assert.equal(rows.length, 2);
+  for (const r of rows) assert.deepEqual(Object.keys(r), ['id', 'score', 'imageScore', 'captionScore', 'relevant']);
+  assert.ok(rows[0].score >= rows[1].score);
+  const byId = JSON.parse(run('search', '--library', lib, '--model', model, '--json', '--no-cutoff', '--backend', 'wasm', 'id:a.png').stdout);
+  assert.equal(byId[0].id, 'a.png');
+  assert.ok(byId.every((r) => r.relevant === false));
+
+  assert.deepEqual(JSON.parse(run('dupes', '--library', lib, '--threshold', '0.99999').stdout), []);
+  const tags = JSON.parse(run('tag', '--library', lib, '--model', model, '--backend', 'wasm', 'cat', 'circle').stdout);
+  assert.equal(tags.length, 3);
+  assert.deepEqual(JSON.parse(run('remove', '--library', lib, 'a.png', 'missing').stdout), { removed: 1 });
+  const after = JSON.parse(run('search', '--library', lib, '--model', model, '--json', '--backend', 'wasm', 'cat').stdout);
+  assert.equal(after.length, 2);
+  writeFileSync(lib, 'CLIPFLIB damaged');
+  const bad = run('search', '--library', lib, '--model', model, '--json', 'cat');
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /CORRUPT_DATA/);
+});
