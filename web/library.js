@@ -46,6 +46,43 @@ function parseExifDate(s) {
   return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}` : null;
 }
 
+// Indices of the `want` best eligible scores, best first; ties go to the lower slot.
+function topIndices(scores, eligible, want) {
+  if (want <= 0) return [];
+  const heap = []; // min-heap by (score, -slot)
+  const worse = (a, b) => scores[a] < scores[b] || (scores[a] === scores[b] && a > b);
+  const up = (i) => {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!worse(heap[i], heap[p])) break;
+      [heap[i], heap[p]] = [heap[p], heap[i]];
+      i = p;
+    }
+  };
+  const down = (i) => {
+    for (;;) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i;
+      if (l < heap.length && worse(heap[l], heap[m])) m = l;
+      if (r < heap.length && worse(heap[r], heap[m])) m = r;
+      if (m === i) break;
+      [heap[i], heap[m]] = [heap[m], heap[i]];
+      i = m;
+    }
+  };
+  for (let i = 0; i < scores.length; i++) {
+    if (!eligible[i]) continue;
+    if (heap.length < want) {
+      heap.push(i);
+      up(heap.length - 1);
+    } else if (worse(heap[0], i)) {
+      heap[0] = i;
+      down(0);
+    }
+  }
+  return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
+}
+
 export class Library {
   #model;
   #images;
@@ -278,25 +315,36 @@ export class Library {
     const q = await this.#queryVector(terms);
     const textOnly = terms.every((t) => t.kind === 'text' || (t.text !== undefined && t.image === undefined && t.id === undefined));
     const w = { ...this.#weights, ...weights };
-    const { imageIds, captionSlot } = this.#slotMaps();
+    const { imageIds, captionOf, neutral } = this.#slotMaps();
     const imageScores = this.#images.scoreAll(q);
     const captionScores = this.#captions.size ? this.#captions.scoreAll(q) : new Float32Array(0);
     const keep = this.#filterFn(filter);
-    const rows = [];
-    for (let i = 0; i < imageIds.length; i++) {
-      const id = imageIds[i];
-      const it = this.#items.get(id);
-      if (keep && !keep(it)) continue;
-      const cs = captionSlot.get(id);
-      const captionScore = cs === undefined ? null : captionScores[cs];
-      if (target === 'captions' && captionScore === null) continue;
-      const imageScore = imageScores[i];
-      const score = target === 'captions' ? captionScore : captionScore === null ? imageScore : w.image * imageScore + w.caption * captionScore;
-      rows.push({ id, score, imageScore, captionScore });
+    const n = imageIds.length;
+    // Fused scores in typed arrays; objects only for the page returned.
+    const fused = new Float32Array(n);
+    const eligible = new Uint8Array(n);
+    let count = 0, sum = 0, sum2 = 0;
+    for (let i = 0; i < n; i++) {
+      const cs = captionOf[i];
+      if (target === 'captions' && cs < 0) continue;
+      if (keep && !keep(this.#items.get(imageIds[i]))) continue;
+      const score = target === 'captions' ? captionScores[cs] : cs < 0 ? imageScores[i] : w.image * imageScores[i] + w.caption * captionScores[cs];
+      fused[i] = score;
+      eligible[i] = 1;
+      count++;
+      sum += score;
+      sum2 += score * score;
     }
-    this.#markRelevant(rows, cutoff, textOnly);
-    rows.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-    return { total: rows.length, results: rows.slice(offset, offset + k).map((r) => ({ ...r, meta: this.get(r.id) })) };
+    const want = Math.min(offset + k, count);
+    const top = topIndices(fused, eligible, want);
+    const rows = top.slice(offset).map((i) => {
+      const cs = captionOf[i];
+      return { id: imageIds[i], score: fused[i], imageScore: imageScores[i], captionScore: cs < 0 ? null : captionScores[cs], slot: i };
+    });
+    const mean = count ? sum / count : 0;
+    const sd = count ? Math.sqrt(Math.max(0, sum2 / count - mean * mean)) : 0;
+    this.#markRelevant(rows, cutoff, textOnly, { neutral, mean, sd, count });
+    return { total: count, results: rows.map(({ slot, ...r }) => ({ ...r, meta: this.get(r.id) })) };
   }
 
   /**
@@ -378,11 +426,19 @@ export class Library {
 
   _vector(id, kind) { return (kind === 'caption' ? this.#captions : this.#images).get(id); }
 
+  // Per-slot views of the indexes, rebuilt only after a change: ids, caption slot (-1: none), baseline.
   #slotMaps() {
     if (!this.#slots) {
       const captionSlot = new Map();
       this.#captions.ids().forEach((id, i) => captionSlot.set(id, i));
-      this.#slots = { imageIds: this.#images.ids(), captionSlot };
+      const imageIds = this.#images.ids();
+      const captionOf = new Int32Array(imageIds.length);
+      const neutral = new Float32Array(imageIds.length);
+      imageIds.forEach((id, i) => {
+        captionOf[i] = captionSlot.get(id) ?? -1;
+        neutral[i] = this.#items.get(id).neutral ?? -1;
+      });
+      this.#slots = { imageIds, captionOf, neutral };
     }
     return this.#slots;
   }
@@ -406,25 +462,22 @@ export class Library {
   // Per-query relevance: a text query must beat the item's own neutral-prompt baseline by `margin`
   // (and, for SigLIP, its sigmoid must say yes); an image query must stand out from the library's
   // score distribution (z >= 2.5). cutoff: 'auto' | false | { margin, z, probability }.
-  #markRelevant(rows, cutoff, textOnly) {
+  #markRelevant(rows, cutoff, textOnly, { neutral, mean, sd, count }) {
     if (cutoff === false) {
       for (const r of rows) r.relevant = false;
       return;
     }
     const opts = { margin: 0.01, z: 2.5, probability: 0.01, ...(typeof cutoff === 'object' ? cutoff : {}) };
     const siglip = this.#modelInfo.family === 'siglip' && typeof this.#model?.score === 'function';
-    if (textOnly) {
-      for (const r of rows) {
-        const base = this.#items.get(r.id).neutral ?? -1;
+    for (const r of rows) {
+      if (textOnly) {
+        const base = neutral[r.slot];
         r.relevant = r.imageScore - base >= opts.margin || (r.captionScore !== null && r.captionScore - base >= opts.margin);
         if (siglip) r.relevant = r.relevant && this.#model.score(r.imageScore) >= opts.probability;
+      } else {
+        r.relevant = count >= 8 ? (r.score - mean) / (sd || 1) >= opts.z : r.score >= 0.8;
       }
-      return;
     }
-    const n = rows.length;
-    const mean = rows.reduce((s, r) => s + r.score, 0) / Math.max(1, n);
-    const sd = Math.sqrt(rows.reduce((s, r) => s + (r.score - mean) ** 2, 0) / Math.max(1, n)) || 1;
-    for (const r of rows) r.relevant = n >= 8 ? (r.score - mean) / sd >= opts.z : r.score >= 0.8;
   }
 
   #filterFn(filter) {
