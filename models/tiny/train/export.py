@@ -41,7 +41,8 @@ def main(args):
            "do_normalize": True, "image_mean": [0.48145466, 0.4578275, 0.40821073], "image_std": [0.26862954, 0.26130258, 0.27577711],
            "do_convert_rgb": True}
     json.dump(pre, open(os.path.join(out, "preprocessor_config.json"), "w"), indent=2)
-    total = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(out) if "train" not in dp for f in fs)
+    out = os.path.normpath(out)
+    total = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(out) if not dp.startswith(os.path.join(out, "train")) for f in fs)
     print(f"exported step {state['step']} to {out} ({total / 1e6:.1f} MB)")
 
 

@@ -30,8 +30,10 @@ def main(out):
         if rng.random() < 0.4:
             captions[name] = caption
     json.dump(captions, open(os.path.join(out, "captions.json"), "w"), indent=2)
+    files = sorted(f for f in os.listdir(out) if f.endswith((".jpg", ".png")))
+    json.dump({"files": files, "captions": "captions.json"}, open(os.path.join(out, "manifest.json"), "w"), indent=1)
     total = sum(os.path.getsize(os.path.join(out, f)) for f in os.listdir(out))
-    print(f"{len(os.listdir(out)) - 1} images, {len(captions)} captions, {total / 1e6:.1f} MB")
+    print(f"{len(os.listdir(out)) - 2} images, {len(captions)} captions, {total / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,25 @@
+// Offline: the app shell, the WASM and ORT files and the models in use are cached as they are
+// fetched (cache first), so a second visit works with the network off. Same-origin GETs only.
+const CACHE = 'clipfind-app-v1';
+const SHELL = ['./', './index.html', './demo.js', './demo.css', './manifest.webmanifest'];
+
+self.addEventListener('install', (e) => {
+  e.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+self.addEventListener('activate', (e) => e.waitUntil(self.clients.claim()));
+self.addEventListener('fetch', (e) => {
+  const url = new URL(e.request.url);
+  if (e.request.method !== 'GET' || url.origin !== location.origin) return;
+  e.respondWith((async () => {
+    const cache = await caches.open(CACHE);
+    const hit = await cache.match(e.request, { ignoreSearch: url.pathname.endsWith('/') || url.pathname.endsWith('.html') });
+    if (hit) {
+      // refresh in the background when online; serve the cached copy now
+      fetch(e.request).then((r) => { if (r.ok) cache.put(e.request, r); }).catch(() => {});
+      return hit;
+    }
+    const response = await fetch(e.request);
+    if (response.ok && response.status === 200) cache.put(e.request, response.clone()).catch(() => {});
+    return response;
+  })());
+});
