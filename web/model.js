@@ -34,10 +34,24 @@ const DTYPE_SUFFIX = { fp32: '', fp16: '_fp16', q8: '_quantized', quantized: '_q
 const ortBuilds = new Map();
 function defaultOrt(backend) {
   const key = isNode ? 'node' : backend === 'webgpu' ? 'ort.webgpu.min.mjs' : 'ort.wasm.min.mjs';
-  if (!ortBuilds.has(key)) {
-    ortBuilds.set(key, isNode ? import('onnxruntime-web') : import(/* @vite-ignore */ new URL(`./vendor/ort/${key}`, import.meta.url).href));
-  }
+  if (!ortBuilds.has(key)) ortBuilds.set(key, isNode ? import('onnxruntime-web') : browserOrt(key));
   return ortBuilds.get(key);
+}
+
+async function browserOrt(key) {
+  const base = new URL('./vendor/ort/', import.meta.url);
+  const ort = await import(/* @vite-ignore */ new URL(key, base).href);
+  // ORT starts its WASM threads from the factory script; from a blob URL those workers share this
+  // context's service worker, so they load offline as well.
+  const factory = key === 'ort.webgpu.min.mjs' ? 'ort-wasm-simd-threaded.asyncify' : 'ort-wasm-simd-threaded';
+  try {
+    const text = await (await fetch(new URL(`${factory}.mjs`, base))).text();
+    const mjs = URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));
+    ort.env.wasm.wasmPaths = { mjs, wasm: new URL(`${factory}.wasm`, base).href };
+  } catch {
+    ort.env.wasm.wasmPaths = base.href;
+  }
+  return ort;
 }
 
 async function sha256Hex(parts) {

@@ -30,7 +30,13 @@ export class RemoteModel {
   }
 
   static async load(source, { onProgress, ...options } = {}) {
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'clipfind-model' });
+    // The worker's own location is a blob: URL, so relative model URLs are resolved here.
+    if (typeof source === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(source)) source = new URL(source, location.href).href;
+    // A blob-URL bootstrap inherits the page's service worker, so the worker's modules load from the
+    // offline cache too (a worker started from its own URL was not intercepted in Chromium).
+    const boot = URL.createObjectURL(new Blob([`import ${JSON.stringify(new URL('./worker.js', import.meta.url).href)};`], { type: 'text/javascript' }));
+    const worker = new Worker(boot, { type: 'module', name: 'clipfind-model' });
+    setTimeout(() => URL.revokeObjectURL(boot), 60000);
     const remote = new RemoteModel(worker);
     try {
       remote.info = await remote.#call('load', [source, options], onProgress);

@@ -256,6 +256,7 @@ async function runSearch() {
   if (seq !== searchSeq) return; // a newer query is on its way
   const relevant = results.filter((r) => r.relevant), rest = results.filter((r) => !r.relevant);
   grid.replaceChildren(...(await Promise.all(relevant.map(card))));
+  grid.dataset.query = text; // which query the grid shows (tests wait for it)
   more.replaceChildren(...(await Promise.all(rest.map(card))));
   more.hidden = true;
   $('show-more').hidden = rest.length === 0;

@@ -1,7 +1,14 @@
 // Offline: the app shell, the WASM and ORT files and the models in use are cached as they are
 // fetched (cache first), so a second visit works with the network off. Same-origin GETs only.
 const CACHE = 'clipfind-app-v1';
-const SHELL = ['./', './index.html', './demo.js', './demo.css', './manifest.webmanifest'];
+// The app and the built-in model, cached at install so the first offline visit has everything.
+const SHELL = ['./', './index.html', './demo.js', './demo.css', './manifest.webmanifest',
+  '../index.js', '../errors.js', '../wasm.js', '../flat_index.js', '../tokenizer.js', '../image.js', '../model.js',
+  '../model_source.js', '../remote_model.js', '../worker.js', '../library.js', '../library_store.js', '../query.js',
+  '../crc32.js', '../wasm/clipfind.mjs', '../wasm/clipfind.wasm',
+  '../../models/catalog.json', '../../models/tiny/config.json', '../../models/tiny/preprocessor_config.json',
+  '../../models/tiny/tokenizer.json', '../../models/tiny/tokenizer_config.json',
+  '../../models/tiny/onnx/text_model.onnx', '../../models/tiny/onnx/vision_model.onnx'];
 
 self.addEventListener('install', (e) => {
   e.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));

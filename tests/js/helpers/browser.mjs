@@ -25,10 +25,17 @@ export async function withBrowser(fn, { webgpu = true, roots = ['web', 'models',
     const logs = [];
     page.on('console', (m) => logs.push(m.text()));
     page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+    context.on('requestfailed', (r) => logs.push(`FAILED ${r.url()} ${r.failure()?.errorText}`));
     page.on('response', (r) => { if (r.status() >= 400 || process.env.CLIPFIND_LOG_REQUESTS) logs.push(`HTTP ${r.status()} ${r.url()}`); });
-    return await fn({ page, origin, requests, logs, context });
+    // "Network off" for the page: the origin's server stops, so only what the service worker cached
+    // can load (Playwright's setOffline does not reach every worker request).
+    const stopServer = () => new Promise((res) => {
+      server.close(res);
+      server.closeAllConnections();
+    });
+    return await fn({ page, origin, requests, logs, context, stopServer });
   } finally {
     await browser.close();
-    server.close();
+    if (server.listening) server.close();
   }
 }
