@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# All tests: native unit tests (ctest) and the WASM build through the JS API (node --test).
+# All tests: native unit tests (ctest), under ASan + UBSan too in CI (or with CLIPFIND_SANITIZE=1), and
+# the WASM build through the JS API, the CLI and Chromium (node --test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ctest --test-dir build/native --output-on-failure -j2
-node --test --test-reporter=spec tests/js/
+if [ "${CI:-}" = "true" ] || [ "${CLIPFIND_SANITIZE:-}" = "1" ]; then
+  [ -f build/asan/CMakeCache.txt ] || cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DCLIPFIND_SANITIZE=ON -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+  cmake --build build/asan -j2 --target clipfind_tests >/dev/null
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build/asan --output-on-failure -j2
+fi
+node --test --test-reporter=spec --test-concurrency=1 tests/js/
