@@ -15,6 +15,21 @@ void Model::add_token(const std::string& token, int32_t id, const std::string& w
   vocab_[token] = id;
 }
 
+bool Model::append_byte_tokens(std::string_view text, std::vector<int32_t>& out) const {
+  const size_t start = out.size();
+  for (unsigned char b : text) {
+    char name[8];
+    std::snprintf(name, sizeof name, "<0x%02X>", b);
+    const int32_t id = token_to_id(name);
+    if (id < 0) {
+      out.resize(start);
+      return false;
+    }
+    out.push_back(id);
+  }
+  return !text.empty();
+}
+
 namespace {
 
 using json = nlohmann::json;
@@ -109,15 +124,7 @@ class Bpe : public Model {
       }
       if (byte_fallback_) {
         std::vector<int32_t> bytes;
-        bool all = true;
-        for (unsigned char b : s) {
-          char name[8];
-          std::snprintf(name, sizeof name, "<0x%02X>", b);
-          const int32_t bid = token_to_id(name);
-          if (bid < 0) { all = false; break; }
-          bytes.push_back(bid);
-        }
-        if (all) {
+        if (append_byte_tokens(s, bytes)) {
           flush_unk();
           sym.insert(sym.end(), bytes.begin(), bytes.end());
           continue;

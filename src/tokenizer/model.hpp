@@ -27,6 +27,9 @@ class Model {
 
  protected:
   void add_token(const std::string& token, int32_t id, const std::string& where);
+  // Byte fallback: the <0xNN> tokens of every byte of text appended to out; false (out unchanged)
+  // when the vocabulary lacks one of them.
+  bool append_byte_tokens(std::string_view text, std::vector<int32_t>& out) const;
   std::unordered_map<std::string, int32_t> vocab_;
   std::vector<std::string> tokens_;
   std::string suffix_;

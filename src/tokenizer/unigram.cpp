@@ -85,20 +85,7 @@ class Unigram : public Model {
         out.push_back(id);
         continue;
       }
-      if (byte_fallback_) {
-        std::vector<int32_t> bytes;
-        for (unsigned char b : text) {
-          char name[8];
-          std::snprintf(name, sizeof name, "<0x%02X>", b);
-          const int32_t bid = token_to_id(name);
-          if (bid < 0) { bytes.clear(); break; }
-          bytes.push_back(bid);
-        }
-        if (!bytes.empty()) {
-          out.insert(out.end(), bytes.begin(), bytes.end());
-          continue;
-        }
-      }
+      if (byte_fallback_ && append_byte_tokens(text, out)) continue;
       out.push_back(unk_id_);
     }
   }
