@@ -179,6 +179,8 @@ export class Library {
   }
 
   get size() { return this.#items.size; }
+  /** Bytes the two indexes hold in WASM memory (vectors, ids). */
+  get memoryBytes() { return this.#images.memoryBytes + this.#captions.memoryBytes; }
   get modelInfo() { return { ...this.#modelInfo }; }
   get weights() { return { ...this.#weights }; }
   get(id) {
