@@ -45,3 +45,38 @@ window.bench = async (modelUrl, imageUrls, texts) => {
   return { n: blobs.length, t: texts.length, oursImages, oursTexts, theirImages, theirTexts };
 };
 window.ready = true;
+
+// Decode + preprocess of one big JPEG in the page: clipfind's browser path (createImageBitmap ->
+// RGBA -> PIL-exact resize in WASM) and its WASM decoder vs transformers.js's canvas path.
+window.benchImage = async (url, configUrl) => {
+  const { ImagePreprocessor } = await import('../../web/index.js');
+  const blob = await fetch(url).then((r) => r.blob());
+  const configText = await fetch(configUrl).then((r) => r.text());
+  const pre = await ImagePreprocessor.fromConfig(configText);
+  const bitmapPath = async () => {
+    const bmp = await createImageBitmap(blob);
+    const canvas = new OffscreenCanvas(bmp.width, bmp.height);
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(bmp, 0, 0);
+    const d = ctx.getImageData(0, 0, bmp.width, bmp.height);
+    bmp.close();
+    return pre.fromRGBA(d.data, d.width, d.height);
+  };
+  const wasmPath = () => pre.fromEncoded(blob);
+  tjs.env.allowRemoteModels = false;
+  tjs.env.localModelPath = new URL('/', location.href).href;
+  const dir = new URL(configUrl, location.href).pathname.replace(/^\/|\/preprocessor_config\.json$/g, '');
+  const processor = await tjs.AutoProcessor.from_pretrained(dir);
+  const theirs = async () => processor(await tjs.RawImage.fromBlob(blob));
+  const med = async (fn) => {
+    await fn();
+    const t = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      await fn();
+      t.push(performance.now() - t0);
+    }
+    return t.sort((a, b) => a - b)[2];
+  };
+  return { bitmap: await med(bitmapPath), wasm: await med(wasmPath), transformers: await med(theirs) };
+};
