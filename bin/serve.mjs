@@ -14,15 +14,18 @@ const types = {
   '.webmanifest': 'application/manifest+json', '.txt': 'text/plain; charset=utf-8', '.csv': 'text/csv; charset=utf-8',
 };
 
-/** @param {{roots?: string[]}} [options] top-level folders served (tests add their own pages) */
-export function createServer({ roots = ['web', 'models'] } = {}) {
+/**
+ * @param {{roots?: string[], isolation?: boolean}} [options] top-level folders served (tests add their
+ *   own pages); isolation: false behaves like a plain static host without COOP/COEP
+ */
+export function createServer({ roots = ['web', 'models'], isolation = true } = {}) {
   return http.createServer((req, res) => {
-    const headers = {
+    const headers = isolation ? {
       'Cross-Origin-Opener-Policy': 'same-origin',
       'Cross-Origin-Embedder-Policy': 'require-corp',
       'Cross-Origin-Resource-Policy': 'same-origin',
       'X-Content-Type-Options': 'nosniff',
-    };
+    } : { 'X-Content-Type-Options': 'nosniff' };
     let url;
     try {
       url = new URL(req.url, 'http://127.0.0.1');

@@ -110,3 +110,15 @@ for (const backend of (process.env.E2E_BACKENDS ?? 'wasm,webgpu').split(',')) {
     }, { webgpu: backend === 'webgpu', roots: ['web', 'models'] });
   });
 }
+
+test('demo on a plain static host (no COOP/COEP): single-threaded WASM, still searches', { skip, timeout: 300000 }, async () => {
+  const { files } = makeFolder();
+  await withBrowser(async ({ page, origin }) => {
+    await page.goto(`${origin}/web/demo/?backend=wasm&sw=0`);
+    await page.waitForFunction(() => window.clipfindReady === true, null, { timeout: 180000 });
+    assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+    assert.equal(await page.textContent('[data-testid=backend]'), 'WASM');
+    await importAndWait(page, files.filter((f) => /\.(png|jpg)$/.test(f) && !f.endsWith('broken.jpg')));
+    assert.ok((await search(page, 'yellow')).length > 0);
+  }, { webgpu: false, roots: ['web', 'models'], isolation: false });
+});
