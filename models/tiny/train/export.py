@@ -16,7 +16,13 @@ from model import ImageExport, TextExport, TinyClip  # noqa: E402
 
 
 def main(args):
-    state = torch.load(os.path.join(args.work, "ckpt.pt"))
+    if args.weights:
+        import numpy as np
+        z = np.load(args.weights)
+        state = {"vocab": int(z["vocab"]), "eot": int(z["eot"]), "step": int(z["step"])}
+        state["model"] = {k: torch.from_numpy(z[k]) for k in z.files if k not in ("vocab", "eot", "step")}
+    else:
+        state = torch.load(os.path.join(args.work, "ckpt.pt"))
     model = TinyClip(state["vocab"], state["eot"])
     model.load_state_dict(state["model"])
     model.eval()
@@ -50,4 +56,5 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", default="/tmp/clipfind-tiny")
     ap.add_argument("--model-dir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    ap.add_argument("--weights", help=".npz written by train.py --export-npz (instead of --work's ckpt.pt)")
     main(ap.parse_args())

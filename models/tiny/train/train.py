@@ -35,7 +35,7 @@ def make_one(args):
     return np.asarray(clip_crop(img), np.uint8), objs
 
 
-def generate(work, n, seed):
+def generate(work, n, seed, workers=2):
     path = os.path.join(work, f"images-{seed}-{n}.u8")
     meta = path + ".json"
     if os.path.exists(meta):
@@ -44,7 +44,7 @@ def generate(work, n, seed):
     objs = []
     from multiprocessing import Pool
     t0 = time.time()
-    with Pool(2) as pool:
+    with Pool(workers) as pool:
         for i, (px, o) in enumerate(pool.imap(make_one, ((i, seed) for i in range(n)), chunksize=64)):
             arr[i] = px
             objs.append(o)
@@ -58,6 +58,24 @@ def generate(work, n, seed):
 def to_tensor(batch_u8):
     x = (batch_u8.astype(np.float32) / 255.0 - MEAN) / STD
     return torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()
+
+
+class Pixels:
+    """Batches of normalized CHW pixels; on a GPU the whole uint8 data set sits in device memory."""
+    def __init__(self, images, device):
+        self.device = device
+        if device == "cpu":
+            self.images = images
+        else:
+            self.images = torch.from_numpy(np.asarray(images)).to(device)
+            self.mean = torch.tensor(MEAN, device=device).view(1, 3, 1, 1)
+            self.std = torch.tensor(STD, device=device).view(1, 3, 1, 1)
+
+    def batch(self, idx):
+        if self.device == "cpu":
+            return to_tensor(np.stack([self.images[i] for i in idx]))
+        x = self.images[torch.tensor(idx, device=self.device)].permute(0, 3, 1, 2).float() / 255.0
+        return (x - self.mean) / self.std
 
 
 def pad(seqs, eot):
@@ -76,6 +94,10 @@ class Heads(nn.Module):
 def train(args):
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
+    dev = args.device
+    if dev == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
     os.makedirs(args.work, exist_ok=True)
     out_dir = args.model_dir
 
@@ -87,9 +109,10 @@ def train(args):
     eot = enc.ids[bpe.EOT]
     print(f"tokenizer: {len(vocab)} tokens, {len(merges)} merges", flush=True)
 
-    images, objs = generate(args.work, args.images, DATA_SEED)
-    model = TinyClip(len(vocab), eot)
-    heads = Heads(128)
+    images, objs = generate(args.work, args.images, DATA_SEED, args.workers)
+    pixels_src = Pixels(images, dev)
+    model = TinyClip(len(vocab), eot).to(dev)
+    heads = Heads(128).to(dev)
     params = list(model.parameters()) + list(heads.parameters())
     print(f"parameters: {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M", flush=True)
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.05)
@@ -102,12 +125,13 @@ def train(args):
         opt.load_state_dict(state["opt"])
         step = state["step"]
         print(f"resumed at step {step}", flush=True)
-    deadline = time.time() + args.minutes * 60
+    start = time.time()
+    deadline = start + args.minutes * 60
     t0, seen = time.time(), 0
     while step < args.steps and time.time() < deadline:
         rng = random.Random(args.seed * 7919 + step)
         idx = sorted(rng.sample(range(args.images), args.batch))
-        pixels = to_tensor(np.stack([images[i] for i in idx]))
+        pixels = pixels_src.batch(idx)
         texts, labels_i, labels_t = [], [], []
         for i in idx:
             o = objs[i]
@@ -121,18 +145,22 @@ def train(args):
             else:
                 labels_i.append([-100] * 4)
                 labels_t.append([-100] * 4)
-        ids = pad(texts, eot)
-        lr = args.lr * min(1.0, (step + 1) / 300) * (0.5 * (1 + math.cos(math.pi * min(step, args.steps) / args.steps)))
+        ids = pad(texts, eot).to(dev)
+        # Cosine schedule over whichever runs out first, the steps or the time budget, so a run on a
+        # slower machine still anneals.
+        progress = min(1.0, max(step / args.steps, (time.time() - start) / (args.minutes * 60)))
+        lr = args.lr * min(1.0, (step + 1) / 300) * (0.5 * (1 + math.cos(math.pi * progress)))
         for g in opt.param_groups:
             g["lr"] = lr
         fi, ft = model.vision(pixels), model.text(ids)
         ni, nt = F.normalize(fi, dim=-1), F.normalize(ft, dim=-1)
         logits = ni @ nt.t() * model.logit_scale.exp().clamp(max=100)
         # scenes with identical captions are not negatives of each other
-        same = torch.tensor([[a == b for b in texts] for a in texts], dtype=torch.float32)
+        keys = torch.tensor([hash(tuple(t)) for t in texts], device=dev)
+        same = (keys[:, None] == keys[None, :]).float()
         target = same / same.sum(1, keepdim=True)
         loss_clip = (torch.sum(-target * logits.log_softmax(1), 1).mean() + torch.sum(-target * logits.t().log_softmax(1), 1).mean()) / 2
-        li, lt = torch.tensor(labels_i), torch.tensor(labels_t)
+        li, lt = torch.tensor(labels_i, device=dev), torch.tensor(labels_t, device=dev)
         loss_aux = sum(F.cross_entropy(h(fi), li[:, k], ignore_index=-100) for k, h in enumerate(heads.img) if (li[:, k] >= 0).any())
         loss_aux = loss_aux + sum(F.cross_entropy(h(ft), lt[:, k], ignore_index=-100) for k, h in enumerate(heads.txt) if (lt[:, k] >= 0).any())
         loss = loss_clip + args.aux * loss_aux
@@ -148,6 +176,9 @@ def train(args):
             torch.save({"model": model.state_dict(), "heads": heads.state_dict(), "opt": opt.state_dict(), "step": step, "vocab": len(vocab), "eot": eot}, ckpt)
     torch.save({"model": model.state_dict(), "heads": heads.state_dict(), "opt": opt.state_dict(), "step": step, "vocab": len(vocab), "eot": eot}, ckpt)
     print(f"done at step {step}", flush=True)
+    if args.export_npz:
+        # Portable weights (any torch version reads them back): export.py --weights FILE
+        np.savez(args.export_npz, step=step, vocab=len(vocab), eot=eot, **{k: v.detach().cpu().numpy() for k, v in model.state_dict().items()})
 
 
 if __name__ == "__main__":
@@ -162,4 +193,7 @@ if __name__ == "__main__":
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--minutes", type=float, default=85)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda")
+    ap.add_argument("--workers", type=int, default=2, help="processes generating scenes")
+    ap.add_argument("--export-npz", help="also write the trained weights as .npz")
     train(ap.parse_args())
