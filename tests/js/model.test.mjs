@@ -134,3 +134,27 @@ test('the catalog lists the supported real models with what the loader needs', a
     assert.ok(m.dtypes.every((d) => m.sizeMB[d]?.text > 0 && m.sizeMB[d]?.vision > 0), m.id);
   }
 });
+
+test('a model loads from picked files (FileList / File[] with relative paths), as from a folder input', async () => {
+  const { readdirSync, statSync } = await import('node:fs');
+  const dir = path.join(root, 'siglip');
+  const files = [];
+  const walk = (rel) => {
+    for (const name of readdirSync(path.join(dir, rel))) {
+      const r = rel ? `${rel}/${name}` : name;
+      if (statSync(path.join(dir, r)).isDirectory()) walk(r);
+      else {
+        const f = new File([readFileSync(path.join(dir, r))], name);
+        Object.defineProperty(f, 'webkitRelativePath', { value: `siglip/${r}` });
+        files.push(f);
+      }
+    }
+  };
+  walk('');
+  const picked = await Model.load(files, { backend: 'wasm' });
+  const local = await Model.load(dir, { backend: 'wasm' });
+  assert.deepEqual(await picked.embedTexts(['a photo of a cat']), await local.embedTexts(['a photo of a cat']));
+  assert.equal(picked.info.id, local.info.id);
+  await picked.close();
+  await local.close();
+});
