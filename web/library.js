@@ -2,6 +2,7 @@
 // space, searched by text, image or example with fused scores, a per-query relevance cutoff, filters,
 // and a versioned, checksummed file format that records the model identity.
 import { crc32 } from './crc32.js';
+import { sha256Hex } from './digest.js';
 import { ClipfindError, CorruptDataError, InvalidInputError, NotFoundError } from './errors.js';
 import { FlatIndex } from './flat_index.js';
 import { imageInfo } from './image.js';
@@ -30,11 +31,6 @@ async function bytesOf(image) {
   if (ArrayBuffer.isView(image)) return new Uint8Array(image.buffer, image.byteOffset, image.byteLength);
   if (typeof Blob !== 'undefined' && image instanceof Blob) return new Uint8Array(await image.arrayBuffer());
   throw new InvalidInputError('INVALID_ARGUMENT', 'library items need image bytes (Uint8Array, ArrayBuffer or Blob)');
-}
-
-async function sha256(bytes) {
-  const d = await globalThis.crypto.subtle.digest('SHA-256', bytes);
-  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function aborted(signal) {
@@ -214,7 +210,7 @@ export class Library {
         try {
           if (!item || typeof item.id !== 'string' || !item.id) throw new InvalidInputError('INVALID_ARGUMENT', 'item.id must be a non-empty string');
           const bytes = await bytesOf(item.image);
-          const hash = await sha256(bytes);
+          const hash = await sha256Hex(bytes);
           const old = this.#items.get(item.id);
           if (old && old.hash === hash && (item.caption === undefined || item.caption === old.caption)) {
             summary.skipped++;

@@ -5,6 +5,8 @@ import { ClipfindError, ClosedError, InvalidInputError, ModelFileError } from '.
 import { ImagePreprocessor } from './image.js';
 import { resolveSource } from './model_source.js';
 import { RemoteModel } from './remote_model.js';
+import { scoreFromCosine } from './scoring.js';
+import { sha256Hex } from './digest.js';
 import { Tokenizer } from './tokenizer.js';
 
 const isNode = typeof process !== 'undefined' && process.versions?.node != null && typeof window === 'undefined';
@@ -54,16 +56,14 @@ async function browserOrt(key) {
   return ort;
 }
 
-async function sha256Hex(parts) {
-  const total = parts.reduce((n, p) => n + p.byteLength, 0);
-  const all = new Uint8Array(total);
+function concat(parts) {
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let off = 0;
   for (const p of parts) {
     all.set(p, off);
     off += p.byteLength;
   }
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', all);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return all;
 }
 
 async function pickBackend(requested, dtype) {
@@ -154,7 +154,7 @@ export class Model {
     if (isNode || threads !== undefined) ortModule.env.wasm.numThreads = threads ?? 1;
     else ortModule.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
     const enc = new TextEncoder();
-    const hash = await sha256Hex([files.config, files.preprocessor, files.tokenizer, files.tokenizerConfig, dtype].map((s) => enc.encode(s)));
+    const hash = await sha256Hex(concat([files.config, files.preprocessor, files.tokenizer, files.tokenizerConfig, dtype].map((s) => enc.encode(s))));
     const rules = FAMILIES[family];
     const info = {
       name,
@@ -215,11 +215,7 @@ export class Model {
   }
 
   /** Cosine similarity to the model's own score: softmax logits (CLIP) or a sigmoid probability (SigLIP). */
-  score(cosine) {
-    const { scoring, logitScale, logitBias } = this.info;
-    const logit = cosine * logitScale + logitBias;
-    return scoring === 'sigmoid' ? 1 / (1 + Math.exp(-logit)) : logit;
-  }
+  score(cosine) { return scoreFromCosine(this.info, cosine); }
 
   async close() {
     if (this.#closed) return;

@@ -1,5 +1,6 @@
 // RemoteModel: the Model API for pages, backed by a dedicated Web Worker (web/worker.js).
 import { ClosedError, makeError } from './errors.js';
+import { scoreFromCosine } from './scoring.js';
 
 export class RemoteModel {
   #worker;
@@ -51,11 +52,7 @@ export class RemoteModel {
 
   async embedImages(images) { return this.#embed('embedImages', Array.isArray(images) ? images : [images]); }
 
-  score(cosine) {
-    const { scoring, logitScale, logitBias } = this.info;
-    const logit = cosine * logitScale + logitBias;
-    return scoring === 'sigmoid' ? 1 / (1 + Math.exp(-logit)) : logit;
-  }
+  score(cosine) { return scoreFromCosine(this.info, cosine); }
 
   async close() {
     if (!this.#worker) return;
