@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm run fuzz -- --seconds N: builds the libFuzzer targets (clang, ASan + UBSan) and runs each for N
-# seconds from its committed seed corpus; prints executions and crashes per target. Crash inputs are
-# kept in artifacts/fuzz/ to become regression tests.
+# seconds from its committed seed corpus, then the JS fuzzer of library files (parsed in JS, out of
+# libFuzzer's reach) for N seconds; prints executions and crashes per target. Crash inputs are kept
+# in artifacts/fuzz/; once fixed, copy them to tests/fuzz/regressions/<target>/ (the suite replays them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=30
@@ -12,22 +13,27 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -f build/fuzz/CMakeCache.txt ] || cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLIPFIND_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ >/dev/null
-cmake --build build/fuzz -j"$(nproc)" >/dev/null
 mkdir -p artifacts/fuzz
+cmake --build build/fuzz -j"$(nproc)" >artifacts/fuzz/build.log 2>&1 || { tail -30 artifacts/fuzz/build.log >&2; exit 1; }
 status=0
-for bin in build/fuzz/fuzz_*; do
-  name=$(basename "$bin")
+for src in tests/fuzz/fuzz_*.cpp; do
+  name=$(basename "$src" .cpp)
+  target=${name#fuzz_}
   work=$(mktemp -d)
-  cp -r "tests/fuzz/corpus/${name#fuzz_}/." "$work/" 2>/dev/null || true
+  cp -r "tests/fuzz/corpus/$target/." "$work/" 2>/dev/null || true
+  cp -r "tests/fuzz/regressions/$target/." "$work/" 2>/dev/null || true
   log=artifacts/fuzz/$name.log
-  if "$bin" "$work" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 -artifact_prefix="artifacts/fuzz/$name-" >"$log" 2>&1; then
+  if "build/fuzz/$name" "$work" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 \
+       -artifact_prefix="artifacts/fuzz/$name-" >"$log" 2>&1; then
     crashes=0
   else
     crashes=1
     status=1
+    grep -E "^(==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)" "$log" >&2 || tail -5 "$log" >&2
   fi
-  runs=$(grep -oE 'Done [0-9]+ runs' "$log" | grep -oE '[0-9]+' || echo '?')
+  runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo '?')
   echo "$name: $runs executions in ${seconds}s, $crashes crash(es)"
   rm -rf "$work"
 done
+node tests/fuzz/js/fuzz_library_bytes.mjs --seconds "$seconds" || status=1
 exit $status

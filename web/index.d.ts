@@ -150,9 +150,132 @@ export declare class Model {
   close(): Promise<void>;
 }
 
+export interface FusionWeights {
+  /** Weight of the image score for items with a caption (default 0.7); 0..1000. */
+  image?: number;
+  /** Weight of the caption score (default 0.3); 0..1000. */
+  caption?: number;
+}
+
+/** What the library keeps per item (plus any user `meta` fields given to add()). */
+export interface LibraryItem {
+  id: string;
+  /** SHA-256 of the image bytes: unchanged files are skipped on re-import. */
+  hash: string;
+  caption: string | null;
+  fileName: string;
+  folder: string;
+  /** EXIF date taken, 'YYYY-MM-DDTHH:MM:SS', or null. */
+  dateTaken: string | null;
+  size: number;
+  tags: string[];
+  /** The item's similarity to neutral prompts: the baseline of the relevance cutoff. */
+  neutral: number;
+  [meta: string]: unknown;
+}
+
+export interface LibraryAddItem {
+  /** A unique, non-empty id (a relative path in the demo and the CLI). */
+  id: string;
+  image: Uint8Array | ArrayBuffer | Blob;
+  caption?: string;
+  /** Saved with the item as JSON; `tags` must be string[], `dateTaken` a string. */
+  meta?: Record<string, unknown>;
+}
+
+export interface AddSummary {
+  added: number;
+  updated: number;
+  skipped: number;
+  /** Items that could not be added, each with a typed error; the rest of the batch is added. */
+  failed: { id: string; error: ClipfindError }[];
+}
+
+export interface AddProgress {
+  done: number;
+  total: number;
+  perSecond: number;
+  eta: number | null;
+}
+
+export type QueryTerm =
+  | string
+  | { text: string; weight?: number }
+  | { image: Uint8Array | ArrayBuffer | Blob; weight?: number }
+  | { id: string; weight?: number }
+  | { kind: 'text' | 'image' | 'id'; value: unknown; weight: number };
+
+export interface CutoffOptions {
+  margin?: number;
+  z?: number;
+  probability?: number;
+}
+
+export interface LibrarySearchOptions {
+  k?: number;
+  offset?: number;
+  /** Per-query relevance cutoff: 'auto' (default), options, or false to turn it off. */
+  cutoff?: 'auto' | false | CutoffOptions;
+  weights?: FusionWeights;
+  /** Folder prefix, date range (ISO strings, by EXIF date taken), all of these tags. */
+  filter?: { folder?: string; from?: string; to?: string; tags?: string[] };
+  /** 'items' (fused image + caption scores, default) or 'captions' (captioned items by caption). */
+  target?: 'items' | 'captions';
+}
+
+export interface LibraryResult {
+  id: string;
+  score: number;
+  imageScore: number;
+  captionScore: number | null;
+  relevant: boolean;
+  meta: LibraryItem;
+}
+
+/** A person's photos, each embedded as an image and (when it has one) a caption; saved and reopened. */
+export declare class Library {
+  static create(model: Model | { info: { id: string; dim?: number | null }; embedTexts(t: string[]): Promise<Float32Array>; embedImages(i: unknown[]): Promise<Float32Array> }, options?: { weights?: FusionWeights; storage?: Storage }): Promise<Library>;
+  /** A damaged file is a CorruptDataError; one indexed with another model a ModelMismatchError. */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer, model: Model, options?: { allowModelMismatch?: boolean }): Promise<Library>;
+  /** A file path in Node; a name in the browser's private storage (OPFS, else IndexedDB). */
+  static open(name: string, model: Model, options?: { allowModelMismatch?: boolean }): Promise<Library>;
+  /** Atomic: an interrupted save leaves the previous version readable. */
+  save(name: string): Promise<void>;
+  toBytes(): Uint8Array;
+  readonly size: number;
+  readonly memoryBytes: number;
+  readonly modelInfo: { id: string; name: string; family: string; dim: number };
+  readonly weights: Required<FusionWeights>;
+  get(id: string): LibraryItem | undefined;
+  has(id: string): boolean;
+  items(): IterableIterator<LibraryItem>;
+  add(items: LibraryAddItem[], options?: { onProgress?: (p: AddProgress) => void; signal?: AbortSignal; batchSize?: number }): Promise<AddSummary>;
+  remove(ids: string | string[]): number;
+  updateCaption(id: string, caption: string | null): Promise<void>;
+  setTags(id: string, tags: string[]): void;
+  /** A query line ('red car -night, 2:beach') or weighted terms. */
+  search(query: string | QueryTerm | QueryTerm[], options?: LibrarySearchOptions): Promise<{ total: number; results: LibraryResult[] }>;
+  tag(labels: string[], options?: { threshold?: number; apply?: boolean }): Promise<{ id: string; tags: { label: string; score: number; cosine: number }[] }[]>;
+  dupes(options?: { threshold?: number }): string[][];
+  merge(other: Library): number;
+  reindex(model: Model, loadImage: (id: string) => Promise<Uint8Array | ArrayBuffer | Blob>, options?: { onProgress?: (p: AddProgress) => void; signal?: AbortSignal }): Promise<{ library: Library; summary: AddSummary }>;
+  close(): void;
+}
+
+export declare class ModelMismatchError extends ClipfindError {
+  readonly libraryModel: { id: string; name?: string; family?: string; dim?: number };
+  readonly model: ModelInfo;
+}
+
+export declare const DEFAULT_WEIGHTS: Readonly<Required<FusionWeights>>;
+export declare const NEUTRAL_PROMPTS: readonly string[];
+export declare function parseTerm(raw: string): { kind: 'text' | 'image' | 'id'; value: string; weight: number };
+export declare function parseQuery(line: string): { kind: 'text' | 'image' | 'id'; value: string; weight: number }[];
+export declare function imageInfo(bytes: Uint8Array | ArrayBuffer | Blob): Promise<{ orientation: number; dateTaken: string }>;
+
 export type ErrorCode =
   | 'INVALID_ARGUMENT' | 'DIMENSION_MISMATCH' | 'INVALID_VALUE' | 'DUPLICATE_ID'
-  | 'NOT_FOUND' | 'CORRUPT_DATA' | 'UNSUPPORTED_VERSION' | 'CLOSED' | 'INVALID_MODEL' | 'INVALID_IMAGE' | 'UNSUPPORTED_FORMAT' | 'IMAGE_TOO_LARGE' | 'BACKEND_UNAVAILABLE' | 'NETWORK' | 'OUT_OF_MEMORY' | 'INTERNAL';
+  | 'NOT_FOUND' | 'CORRUPT_DATA' | 'UNSUPPORTED_VERSION' | 'CLOSED' | 'INVALID_MODEL' | 'INVALID_IMAGE' | 'UNSUPPORTED_FORMAT' | 'IMAGE_TOO_LARGE' | 'MODEL_MISMATCH' | 'ABORTED' | 'BACKEND_UNAVAILABLE' | 'NETWORK' | 'OUT_OF_MEMORY' | 'INTERNAL';
 
 export declare class ClipfindError extends Error {
   readonly code: ErrorCode;

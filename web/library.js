@@ -1,16 +1,14 @@
 // Library: a person's photos, each embedded as an image AND (when it has one) a caption in the model's
 // space, searched by text, image or example with fused scores, a per-query relevance cutoff, filters,
 // and a versioned, checksummed file format that records the model identity.
-import { crc32 } from './crc32.js';
 import { sha256Hex } from './digest.js';
 import { ClipfindError, CorruptDataError, InvalidInputError, NotFoundError } from './errors.js';
 import { FlatIndex } from './flat_index.js';
 import { imageInfo } from './image.js';
+import { checkIndexes, decodeLibraryFile, encodeLibraryFile, weightsProblem } from './library_file.js';
 import { readStored, writeStored } from './library_store.js';
 import { parseQuery, parseTerm } from './query.js';
 
-const MAGIC = 'CLIPFLIB';
-const FORMAT_VERSION = 1;
 /** Score fusion: items with a caption score image·0.7 + caption·0.3; items without one, image alone. */
 export const DEFAULT_WEIGHTS = Object.freeze({ image: 0.7, caption: 0.3 });
 /** Texts that describe nothing in particular: the per-item baseline of the relevance cutoff. */
@@ -31,6 +29,22 @@ async function bytesOf(image) {
   if (ArrayBuffer.isView(image)) return new Uint8Array(image.buffer, image.byteOffset, image.byteLength);
   if (typeof Blob !== 'undefined' && image instanceof Blob) return new Uint8Array(await image.arrayBuffer());
   throw new InvalidInputError('INVALID_ARGUMENT', 'library items need image bytes (Uint8Array, ArrayBuffer or Blob)');
+}
+
+// Item metadata is saved as JSON: it must survive a round trip, and the fields the library itself
+// reads back (tags, dateTaken) must have their types.
+function plainMeta(meta) {
+  if (meta === undefined || meta === null) return {};
+  let copy;
+  try {
+    copy = JSON.parse(JSON.stringify(meta));
+  } catch (err) {
+    throw new InvalidInputError('INVALID_ARGUMENT', `item.meta cannot be saved as JSON (${err.message})`);
+  }
+  if (copy === null || typeof copy !== 'object' || Array.isArray(copy)) throw new InvalidInputError('INVALID_ARGUMENT', 'item.meta must be an object');
+  if (copy.tags !== undefined && !(Array.isArray(copy.tags) && copy.tags.every((t) => typeof t === 'string'))) throw new InvalidInputError('INVALID_ARGUMENT', 'item.meta.tags must be an array of strings');
+  if (copy.dateTaken !== undefined && copy.dateTaken !== null && typeof copy.dateTaken !== 'string') throw new InvalidInputError('INVALID_ARGUMENT', 'item.meta.dateTaken must be a string');
+  return copy;
 }
 
 function aborted(signal) {
@@ -99,6 +113,8 @@ export class Library {
 
   /** An empty library for `model` (anything with info {id, dim}, embedTexts, embedImages). */
   static async create(model, { weights, storage = 'f32' } = {}) {
+    const problem = weightsProblem(weights);
+    if (problem) throw new InvalidInputError('INVALID_ARGUMENT', `Library.create: ${problem}`);
     const dim = model?.info?.dim ?? (await model.embedTexts(['a photo'])).length;
     const info = { id: model.info.id, name: model.info.name, family: model.info.family, dim };
     return new Library(model, await FlatIndex.create({ dim, storage }), await FlatIndex.create({ dim, storage }), info, weights);
@@ -107,41 +123,23 @@ export class Library {
   /** Reads toBytes() output; a damaged file is a CorruptDataError, another model a ModelMismatchError. */
   static async fromBytes(bytes, model, { allowModelMismatch = false } = {}) {
     if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
-    const fail = (why) => new CorruptDataError('CORRUPT_DATA', `library file: ${why}`);
-    if (!(bytes instanceof Uint8Array) || bytes.length < 24) throw fail('too short to be a clipfind library');
-    if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw fail('not a clipfind library (bad magic)');
-    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (crc32(bytes.subarray(0, bytes.length - 4)) !== dv.getUint32(bytes.length - 4, true)) throw fail(`checksum mismatch (damaged or truncated, ${bytes.length} bytes)`);
-    const version = dv.getUint32(8, true);
-    if (version !== FORMAT_VERSION) throw new CorruptDataError('UNSUPPORTED_VERSION', `library file: format version ${version} (this build reads ${FORMAT_VERSION})`);
-    let off = 12;
-    const section = () => {
-      if (off + 4 > bytes.length - 4) throw fail('truncated section');
-      const n = dv.getUint32(off, true);
-      off += 4;
-      if (off + n > bytes.length - 4) throw fail('truncated section');
-      const s = bytes.subarray(off, off + n);
-      off += n;
-      return s;
-    };
-    let header;
-    try {
-      header = JSON.parse(new TextDecoder().decode(section()));
-    } catch (err) {
-      if (err instanceof CorruptDataError) throw err;
-      throw fail('header is not valid JSON');
-    }
-    const images = await FlatIndex.fromBytes(section());
-    const captions = await FlatIndex.fromBytes(section());
-    if (!header?.model?.id || !Array.isArray(header.items)) throw fail('header lacks the model or the items');
+    const file = decodeLibraryFile(bytes);
+    const { header } = file;
     if (model && model.info.id !== header.model.id && !allowModelMismatch) {
-      images.close();
-      captions.close();
       throw new ModelMismatchError(`this library was indexed with ${header.model.id}, not ${model.info.id}: open it with that model, or re-index it (library.reindex)`, header.model, model.info);
     }
-    const lib = new Library(model, images, captions, header.model, header.weights);
+    const loaded = [];
+    try {
+      loaded.push(await FlatIndex.fromBytes(file.images));
+      loaded.push(await FlatIndex.fromBytes(file.captions));
+      checkIndexes(header, ...loaded);
+    } catch (err) {
+      for (const index of loaded) index.close();
+      if (err instanceof CorruptDataError) err.message = err.message.replace(/^index bytes:/, 'library file: index:');
+      throw err;
+    }
+    const lib = new Library(model, loaded[0], loaded[1], header.model, header.weights ?? undefined);
     for (const it of header.items) lib.#items.set(it.id, it);
-    if (lib.#items.size !== images.size) throw fail(`${lib.#items.size} items but ${images.size} image vectors`);
     return lib;
   }
 
@@ -156,23 +154,10 @@ export class Library {
   }
 
   toBytes() {
-    const enc = new TextEncoder();
-    const header = enc.encode(JSON.stringify({ model: this.#modelInfo, weights: this.#weights, items: [...this.#items.values()] }));
-    const parts = [header, this.#images.toBytes(), this.#captions.toBytes()];
-    const total = 12 + parts.reduce((n, p) => n + 4 + p.length, 0) + 4;
-    const out = new Uint8Array(total);
-    const dv = new DataView(out.buffer);
-    out.set(enc.encode(MAGIC), 0);
-    dv.setUint32(8, FORMAT_VERSION, true);
-    let off = 12;
-    for (const p of parts) {
-      dv.setUint32(off, p.length, true);
-      out.set(p, off + 4);
-      off += 4 + p.length;
-    }
-    dv.setUint32(off, crc32(out.subarray(0, off)), true);
-    return out;
+    const header = { model: this.#modelInfo, weights: this.#weights, items: [...this.#items.values()] };
+    return encodeLibraryFile(header, this.#images.toBytes(), this.#captions.toBytes());
   }
+
 
   get size() { return this.#items.size; }
   /** Bytes the two indexes hold in WASM memory (vectors, ids). */
@@ -206,9 +191,10 @@ export class Library {
     for (let i = 0; i < items.length; i += batchSize) {
       aborted(signal);
       const batch = [];
-      for (const item of items.slice(i, i + batchSize)) {
+      for (let item of items.slice(i, i + batchSize)) {
         try {
           if (!item || typeof item.id !== 'string' || !item.id) throw new InvalidInputError('INVALID_ARGUMENT', 'item.id must be a non-empty string');
+          item = { ...item, meta: plainMeta(item.meta) };
           const bytes = await bytesOf(item.image);
           const hash = await sha256Hex(bytes);
           const old = this.#items.get(item.id);
@@ -254,7 +240,8 @@ export class Library {
           ...(b.old ? { tags: b.old.tags } : {}),
           ...b.item.meta,
         };
-        const record = { id, hash: b.hash, caption: b.capVector ? b.item.caption : null, ...meta, neutral: this.#baseline(b.vector, neutral) };
+        // The fields the library relies on come last: user meta cannot overwrite them.
+        const record = { ...meta, id, hash: b.hash, caption: b.capVector ? b.item.caption : null, neutral: this.#baseline(b.vector, neutral) };
         if (b.old) {
           this.#images.update([id], b.vector);
           this.#captions.remove([id]);
@@ -312,6 +299,8 @@ export class Library {
     if (!terms.length) throw new InvalidInputError('INVALID_ARGUMENT', 'empty query');
     const q = await this.#queryVector(terms);
     const textOnly = terms.every((t) => t.kind === 'text' || (t.text !== undefined && t.image === undefined && t.id === undefined));
+    const problem = weightsProblem(weights);
+    if (problem) throw new InvalidInputError('INVALID_ARGUMENT', `search: ${problem}`);
     const w = { ...this.#weights, ...weights };
     const { imageIds, captionOf, neutral } = this.#slotMaps();
     const imageScores = this.#images.scoreAll(q);
@@ -482,7 +471,7 @@ export class Library {
     if (!filter) return null;
     const { folder, from, to, tags } = filter;
     return (it) => {
-      if (folder !== undefined && !(it.folder === folder || it.folder.startsWith(`${folder}/`))) return false;
+      if (folder !== undefined && !(it.folder === folder || String(it.folder ?? '').startsWith(`${folder}/`))) return false;
       if (from && (!it.dateTaken || it.dateTaken < from)) return false;
       if (to && (!it.dateTaken || it.dateTaken > to)) return false;
       if (tags?.length && !tags.every((t) => it.tags?.includes(t))) return false;

@@ -1,13 +1,14 @@
 // Model: a CLIP-family model in the Hugging Face ONNX layout, run with ONNX Runtime Web (WebGPU first,
 // WASM fallback). The C++ core tokenizes and preprocesses; ORT runs one session per tower, created
 // only when a call needs it (text search never loads the vision model).
-import { ClipfindError, ClosedError, InvalidInputError, ModelFileError } from './errors.js';
+import { check, ClipfindError, ClosedError, InvalidInputError, ModelFileError } from './errors.js';
 import { ImagePreprocessor } from './image.js';
 import { resolveSource } from './model_source.js';
 import { RemoteModel } from './remote_model.js';
 import { scoreFromCosine } from './scoring.js';
 import { sha256Hex } from './digest.js';
 import { Tokenizer } from './tokenizer.js';
+import { loadWasm } from './wasm.js';
 
 const isNode = typeof process !== 'undefined' && process.versions?.node != null && typeof window === 'undefined';
 
@@ -19,15 +20,6 @@ const FAMILIES = {
   open_clip: { padding: 'max_length', padId: 0, scoring: 'softmax' },
 };
 
-function familyOf(config, name) {
-  const type = String(config.model_type ?? '').toLowerCase();
-  const arch = (config.architectures ?? []).join(' ').toLowerCase();
-  if (type === 'siglip' || type === 'siglip2') return 'siglip';
-  if (type === 'mobileclip' || arch.includes('mobileclip') || (type === 'clip' && /mobileclip/i.test(name))) return 'mobileclip';
-  if (type === 'open_clip' || type === 'openclip') return 'open_clip';
-  if (type === 'clip') return 'clip';
-  throw new ModelFileError('INVALID_MODEL', `config.json: unknown model_type '${config.model_type}' (supported: clip, siglip, siglip2, mobileclip, open_clip)`);
-}
 
 const DTYPE_SUFFIX = { fp32: '', fp16: '_fp16', q8: '_quantized', quantized: '_quantized', int8: '_int8', uint8: '_uint8', q4: '_q4' };
 
@@ -100,7 +92,6 @@ function l2normalize(data, rows, dim) {
 export class Model {
   #source;
   #opts;
-  #config;
   #files;
   #ort;
   #text = null; // { session, tokenizer }
@@ -110,10 +101,9 @@ export class Model {
   /** Where the last output tensor lived: 'gpu-buffer' when WebGPU ran the model, else 'cpu'. */
   lastOutputLocation = null;
 
-  constructor(source, opts, config, files, ort, info) {
+  constructor(source, opts, files, ort, info) {
     this.#source = source;
     this.#opts = opts;
-    this.#config = config;
     this.#files = files;
     this.#ort = ort;
     this.info = info;
@@ -140,15 +130,9 @@ export class Model {
       tokenizer: await text('tokenizer.json'),
       tokenizerConfig: (await text('tokenizer_config.json', false)) ?? '',
     };
-    let config;
-    try {
-      config = JSON.parse(files.config);
-    } catch (err) {
-      throw new ModelFileError('INVALID_MODEL', `config.json: invalid JSON (${err.message})`);
-    }
-    if (config === null || typeof config !== 'object') throw new ModelFileError('INVALID_MODEL', 'config.json: expected a JSON object');
-    const name = config._name_or_path || src.name;
-    const family = familyOf(config, name);
+    // config.json is parsed and checked in the C++ core (typed ModelFileError naming the field).
+    const config = check((await loadWasm()).parseModelConfig(files.config, src.name));
+    const { name, family } = config;
     const chosen = await pickBackend(backend, dtype);
     const ortModule = ort ?? (await defaultOrt(chosen));
     if (isNode || threads !== undefined) ortModule.env.wasm.numThreads = threads ?? 1;
@@ -160,15 +144,15 @@ export class Model {
       name,
       id: `${name}@${hash.slice(0, 16)}`,
       family,
-      dim: config.projection_dim ?? config.text_config?.projection_size ?? null,
+      dim: config.dim,
       backend: chosen,
       threads: chosen === 'wasm' ? ortModule.env.wasm.numThreads : 0,
       dtype,
       scoring: rules.scoring,
-      logitScale: Math.exp(config.logit_scale ?? config.logit_scale_init_value ?? Math.log(1 / 0.07)),
-      logitBias: config.logit_bias ?? (family === 'siglip' ? -10 : 0),
+      logitScale: config.logitScale,
+      logitBias: config.logitBias,
     };
-    return new Model(src, { backend, requested: backend, dtype, onProgress, batchSize }, config, files, ortModule, info);
+    return new Model(src, { backend, requested: backend, dtype, onProgress, batchSize }, files, ortModule, info);
   }
 
   /** Embeds texts: Float32Array of n × dim, L2-normalized. */

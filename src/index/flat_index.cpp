@@ -339,16 +339,13 @@ FlatIndex FlatIndex::from_bytes(std::span<const uint8_t> bytes) {
   const char* what = "index bytes";
   if (bytes.size() < 8 || std::memcmp(bytes.data(), kMagic, 8) != 0)
     throw Error(ErrorCode::CorruptData, std::string(what) + ": not a clipfind index (bad magic)");
-  if (bytes.size() < 48) throw Error(ErrorCode::CorruptData, std::string(what) + ": truncated header (" + std::to_string(bytes.size()) + " bytes)");
+  // magic 8, version 4, dim 4, storage 1, metric 1, reserved 2, rerank 4, count 8, next seq 8, CRC 4.
+  if (bytes.size() < 44) throw Error(ErrorCode::CorruptData, std::string(what) + ": truncated header (" + std::to_string(bytes.size()) + " bytes)");
   const size_t body = bytes.size() - 4;
   uint32_t stored_crc = 0;
   for (int i = 0; i < 4; ++i) stored_crc |= uint32_t(bytes[body + i]) << (8 * i);
-#ifndef CLIPFIND_FUZZING  // fuzzers cannot forge checksums; let them reach the structural checks
   if (crc32(bytes.data(), body) != stored_crc)
     throw Error(ErrorCode::CorruptData, std::string(what) + ": checksum mismatch (damaged or truncated, " + std::to_string(bytes.size()) + " bytes)");
-#else
-  (void)stored_crc;
-#endif
   ByteReader header(bytes, what);
   header.take(8);
   const uint32_t version = header.u32();
@@ -410,6 +407,24 @@ FlatIndex FlatIndex::from_bytes(std::span<const uint8_t> bytes) {
     std::memcpy(index.i8_scale_.data(), r.take(n * 4), n * 4);
     for (float s : index.i8_scale_)
       if (!std::isfinite(s) || s < 0) r.fail("bad i8 scale");
+  }
+  // add() stores cosine vectors at unit length; anything else (a zero vector above all) would give
+  // searches without a direction, so it is damage. Tolerances cover each storage's rounding.
+  if (opt.metric == Metric::Cosine) {
+    for (size_t i = 0; i < n; ++i) {
+      double norm2 = 0, tolerance = 1e-3;
+      if (exact_copy) {
+        for (size_t j = 0; j < dim; ++j) norm2 += double(index.f32_[i * dim + j]) * index.f32_[i * dim + j];
+      } else if (opt.storage == Storage::F16) {
+        for (size_t j = 0; j < dim; ++j) norm2 += double(half_to_float(index.f16_[i * dim + j])) * half_to_float(index.f16_[i * dim + j]);
+        tolerance = 2e-2;
+      } else {
+        for (size_t j = 0; j < dim; ++j) norm2 += double(index.i8_[i * dim + j]) * index.i8_[i * dim + j];
+        norm2 *= double(index.i8_scale_[i]) * index.i8_scale_[i];
+        tolerance = 0.5;
+      }
+      if (!(std::fabs(std::sqrt(norm2) - 1.0) <= tolerance)) r.fail("vector " + std::to_string(i) + " is not unit length (norm " + std::to_string(std::sqrt(norm2)) + ")");
+    }
   }
   return index;
 }

@@ -152,6 +152,12 @@ test('persistence: reopen gives identical results; damaged files are refused and
   await assert.rejects(Library.open(path.join(dir, 'missing.clipfind'), model), NotFoundError);
   const portable = lib.toBytes();
   assert.equal((await Library.fromBytes(portable, model)).size, lib.size);
+  // An empty library, and one without a single caption (an empty caption index), reopen too.
+  const plain = await Library.create(model);
+  assert.equal((await Library.fromBytes(plain.toBytes(), model)).size, 0);
+  await plain.add([{ id: 'x', image: img('dog') }]);
+  await plain.save(path.join(dir, 'plain.clipfind'));
+  assert.equal((await (await Library.open(path.join(dir, 'plain.clipfind'), model)).search('dog')).results[0].id, 'x');
 });
 
 test('a save killed at random points leaves the old or the new library, never a damaged one', { timeout: 120000 }, async () => {

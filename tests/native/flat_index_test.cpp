@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 
+#include "common/crc32.hpp"
 #include "common/error.hpp"
 
 using namespace clipfind;
@@ -201,4 +202,35 @@ TEST(FlatIndex, DamagedBytesAreRejected) {
   auto extra = bytes;
   extra.push_back(0);
   EXPECT_EQ(code_of([&] { FlatIndex::from_bytes(extra); }), ErrorCode::CorruptData);
+}
+
+// Behind a valid checksum (a file written by something else, or damaged before it was checksummed):
+// vectors that add() could never have stored are rejected, since a zero vector has no direction.
+TEST(FlatIndex, VectorsThatAddCouldNotStoreAreRejected) {
+  for (Storage s : {Storage::F32, Storage::F16, Storage::I8}) {
+    FlatIndex index({.dim = 4, .storage = s});
+    index.add(make_ids(2), random_unit(2, 4, 5));
+    auto bytes = index.to_bytes();
+    const size_t per_item = s == Storage::F32 ? 16 : s == Storage::F16 ? 8 : 4;
+    const size_t vectors_at = bytes.size() - 4 - (s == Storage::I8 ? 8 : 0) - 2 * per_item;
+    std::fill(bytes.begin() + vectors_at, bytes.begin() + vectors_at + per_item, 0);  // item 0 := zero vector
+    const uint32_t crc = crc32(bytes.data(), bytes.size() - 4);
+    for (int i = 0; i < 4; ++i) bytes[bytes.size() - 4 + i] = uint8_t(crc >> (8 * i));
+    EXPECT_EQ(code_of([&] { FlatIndex::from_bytes(bytes); }), ErrorCode::CorruptData) << int(s);
+  }
+  FlatIndex ip({.dim = 2, .metric = Metric::InnerProduct});  // no unit length under inner product
+  const std::vector<float> v{3.0f, 4.0f};
+  ip.add(make_ids(1), v);
+  EXPECT_EQ(FlatIndex::from_bytes(ip.to_bytes()).size(), 1u);
+}
+
+TEST(FlatIndex, EmptyIndexRoundTrips) {
+  for (Storage s : {Storage::F32, Storage::F16, Storage::I8}) {
+    FlatIndex empty({.dim = 7, .storage = s});
+    const auto bytes = empty.to_bytes();
+    FlatIndex again = FlatIndex::from_bytes(bytes);
+    EXPECT_EQ(again.size(), 0u);
+    EXPECT_EQ(again.dim(), 7u);
+    EXPECT_EQ(again.to_bytes(), bytes);
+  }
 }

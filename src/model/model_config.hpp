@@ -1,0 +1,25 @@
+// What clipfind needs from a model's config.json (Hugging Face layout): the family, which decides
+// text padding and the score rule, the embedding size when it is stated, and the logit scale/bias.
+#pragma once
+#include <optional>
+#include <string>
+
+namespace clipfind {
+
+enum class ModelFamily { Clip, Siglip, MobileClip, OpenClip };
+
+const char* model_family_name(ModelFamily family);
+
+struct ModelConfig {
+  ModelFamily family = ModelFamily::Clip;
+  std::string model_type;          // as written in the file (e.g. "siglip2")
+  std::string name;                // _name_or_path, else the caller's fallback (folder or URL name)
+  std::optional<int> dim;          // projection_dim / text_config.projection_size, when stated
+  double logit_scale = 1.0 / 0.07; // exp() of the stored log-scale
+  double logit_bias = 0.0;         // SigLIP's bias (-10 when the file has none)
+
+  // Throws Error(InvalidModel) naming config.json and the field on anything malformed or unsupported.
+  static ModelConfig from_json(const std::string& text, const std::string& fallback_name);
+};
+
+}  // namespace clipfind

@@ -1,0 +1,116 @@
+// The library file: 'CLIPFLIB', u32 version, then length-prefixed sections (JSON header, image
+// index, caption index) and a CRC-32 of everything before it. Everything read back is checked
+// before a Library is built on it: a damaged file is a CorruptDataError, never a half-working library.
+import { crc32 } from './crc32.js';
+import { CorruptDataError } from './errors.js';
+
+const MAGIC = 'CLIPFLIB';
+export const FORMAT_VERSION = 1;
+
+const fail = (why) => new CorruptDataError('CORRUPT_DATA', `library file: ${why}`);
+
+/** Packs the header object and the two serialized indexes. */
+export function encodeLibraryFile(header, imageBytes, captionBytes) {
+  const enc = new TextEncoder();
+  const parts = [enc.encode(JSON.stringify(header)), imageBytes, captionBytes];
+  const total = 12 + parts.reduce((n, p) => n + 4 + p.length, 0) + 4;
+  const out = new Uint8Array(total);
+  const dv = new DataView(out.buffer);
+  out.set(enc.encode(MAGIC), 0);
+  dv.setUint32(8, FORMAT_VERSION, true);
+  let off = 12;
+  for (const p of parts) {
+    dv.setUint32(off, p.length, true);
+    out.set(p, off + 4);
+    off += 4 + p.length;
+  }
+  dv.setUint32(off, crc32(out.subarray(0, off)), true);
+  return out;
+}
+
+/** Splits a library file into its parsed header and the two index sections (not yet loaded). */
+export function decodeLibraryFile(bytes) {
+  if (!(bytes instanceof Uint8Array) || bytes.length < 24) throw fail('too short to be a clipfind library');
+  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw fail('not a clipfind library (bad magic)');
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const end = bytes.length - 4;
+  if (crc32(bytes.subarray(0, end)) !== dv.getUint32(end, true)) throw fail(`checksum mismatch (damaged or truncated, ${bytes.length} bytes)`);
+  const version = dv.getUint32(8, true);
+  if (version !== FORMAT_VERSION) throw new CorruptDataError('UNSUPPORTED_VERSION', `library file: format version ${version} (this build reads ${FORMAT_VERSION})`);
+  let off = 12;
+  const section = () => {
+    if (off + 4 > end) throw fail('truncated section');
+    const n = dv.getUint32(off, true);
+    off += 4;
+    if (n > end - off) throw fail('truncated section');
+    const s = bytes.subarray(off, off + n);
+    off += n;
+    return s;
+  };
+  let header;
+  const text = section();
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(text));
+  } catch {
+    throw fail('header is not valid JSON');
+  }
+  const images = section();
+  const captions = section();
+  if (off !== end) throw fail(`${end - off} unexpected byte(s) after the sections`);
+  checkHeader(header);
+  return { header, images, captions };
+}
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isStringOrNull = (v) => v === undefined || v === null || typeof v === 'string';
+
+/** Why fusion weights are unusable, or null: each of image/caption, if given, is a number in 0..1000. */
+export function weightsProblem(weights) {
+  if (weights === undefined || weights === null) return null;
+  if (!isObject(weights)) return 'weights must be an object { image, caption }';
+  for (const k of ['image', 'caption']) {
+    const w = weights[k];
+    if (w !== undefined && !(typeof w === 'number' && w >= 0 && w <= 1000)) return `weights.${k} must be a number from 0 to 1000`;
+  }
+  return null;
+}
+
+function checkHeader(header) {
+  if (!isObject(header)) throw fail('header is not an object');
+  const { model, weights, items } = header;
+  if (!isObject(model) || typeof model.id !== 'string' || !model.id) throw fail('header lacks the model identity');
+  if (!Number.isInteger(model.dim) || model.dim <= 0) throw fail('header: model.dim is not a positive integer');
+  const problem = weightsProblem(weights);
+  if (problem) throw fail(`header: ${problem}`);
+  if (!Array.isArray(items)) throw fail('header lacks the items');
+  const seen = new Set();
+  items.forEach((it, i) => {
+    const bad = (why) => fail(`header: item ${i} ${why}`);
+    if (!isObject(it)) throw bad('is not an object');
+    if (typeof it.id !== 'string' || !it.id) throw bad('has no id');
+    if (seen.has(it.id)) throw bad(`repeats the id ${JSON.stringify(it.id)}`);
+    seen.add(it.id);
+    if (!isStringOrNull(it.caption)) throw bad('has a caption that is not text');
+    for (const key of ['dateTaken', 'folder', 'fileName', 'hash']) if (!isStringOrNull(it[key])) throw bad(`has a ${key} that is not text`);
+    if (it.tags !== undefined && (!Array.isArray(it.tags) || !it.tags.every((t) => typeof t === 'string'))) throw bad('has tags that are not a list of text');
+    if (it.neutral !== undefined && !Number.isFinite(it.neutral)) throw bad('has a non-numeric baseline');
+  });
+}
+
+/**
+ * Checks that the loaded indexes agree with the header: one image vector per item, a caption
+ * vector exactly for the items with a caption, every dimension the model's.
+ */
+export function checkIndexes(header, images, captions) {
+  const { dim } = header.model;
+  if (images.dim !== dim || captions.dim !== dim) throw fail(`index dimensions ${images.dim}/${captions.dim} differ from the model's ${dim}`);
+  if (images.size !== header.items.length) throw fail(`${header.items.length} items but ${images.size} image vectors`);
+  let captioned = 0;
+  for (const it of header.items) {
+    if (!images.has(it.id)) throw fail(`item ${JSON.stringify(it.id)} has no image vector`);
+    const hasCaption = typeof it.caption === 'string' && it.caption.trim() !== '';
+    if (hasCaption !== captions.has(it.id)) throw fail(`item ${JSON.stringify(it.id)}: caption and caption vector disagree`);
+    if (hasCaption) captioned++;
+  }
+  if (captioned !== captions.size) throw fail(`${captions.size - captioned} caption vector(s) without an item`);
+}
