@@ -54,7 +54,9 @@ async function main(argv) {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err) => {
-    process.stderr.write(`clipfind: ${err?.code ? `${err.code}: ` : ''}${err?.message ?? err}\n`);
-    process.exitCode = 1;
+    // node:util parseArgs rejects unknown or malformed options: a usage error, like a missing one.
+    const usage = typeof err?.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(usage ? `clipfind: ${err.message} (see clipfind --help)\n` : `clipfind: ${err?.code ? `${err.code}: ` : ''}${err?.message ?? err}\n`);
+    process.exitCode = usage ? 2 : 1;
   },
 );

@@ -25,11 +25,23 @@ async function openOrCreate(file, model) {
   return Library.create(model);
 }
 
+// --captions FILE.json: { "path or id": "caption" }.
+function readCaptions(file) {
+  let captions;
+  try {
+    captions = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw Object.assign(new Error(`${file}: ${err.code === 'ENOENT' ? 'no such file' : `not valid JSON (${err.message})`}`), { code: err.code === 'ENOENT' ? 'NOT_FOUND' : 'INVALID_ARGUMENT' });
+  }
+  if (captions === null || typeof captions !== 'object' || Array.isArray(captions)) throw Object.assign(new Error(`${file}: expected an object of path -> caption`), { code: 'INVALID_ARGUMENT' });
+  return captions;
+}
+
 export const indexUsage = 'clipfind index --model DIR --library FILE [--captions FILE.json] PATH...';
 export async function index(argv) {
   const { values, positionals } = parseArgs({ args: argv, options: { model: { type: 'string' }, library: { type: 'string' }, captions: { type: 'string' }, backend: { type: 'string' } }, allowPositionals: true });
   if (!values.model || !values.library || !positionals.length) return usageError(indexUsage);
-  const captions = values.captions ? JSON.parse(readFileSync(values.captions, 'utf8')) : {};
+  const captions = values.captions ? readCaptions(values.captions) : {};
   const model = await Model.load(values.model, { backend: values.backend ?? 'auto' });
   const lib = await openOrCreate(values.library, model);
   const failed = [];
@@ -50,7 +62,7 @@ export async function index(argv) {
     try {
       items.push({ id: f.id, image: new Uint8Array(readFileSync(f.file)), caption: captions[f.id] ?? captions[f.file] });
     } catch (err) {
-      failed.push({ path: f.file, error: err.message });
+      failed.push({ path: f.file, error: `${err.code ?? 'INVALID_IMAGE'}: ${err.message}` });
     }
   }
   const pathOf = new Map(files.map((f) => [f.id, f.file]));

@@ -93,3 +93,91 @@ test('odd texts and images through a real model: typed errors, the library keeps
   assert.equal((await lib.search('a photo')).total, lib.size);
   await model.close();
 });
+
+test('the CLI on a bad-input batch: every input processed, each failure typed and named, exit 1, nothing lost', async () => {
+  const { cpSync, mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
+  const { spawnSync } = await import('node:child_process');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const cli = new URL('../../bin/clipfind.mjs', import.meta.url).pathname;
+  const run = (args, input) => spawnSync('node', [cli, ...args], { encoding: 'utf8', input, maxBuffer: 64 << 20 });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'clipfind-bad-cli-'));
+  const images = new URL('../../models/test/images/', import.meta.url).pathname;
+  const good = readFileSync(path.join(images, 'image0.png'));
+  const jpeg = readFileSync(path.join(images, 'image2.jpg'));
+  const lib = path.join(dir, 'lib.clipfind');
+
+  // A library that already holds one photo.
+  writeFileSync(path.join(dir, 'old.png'), good);
+  assert.equal(run(['index', '--model', clipDir, '--library', lib, '--backend', 'wasm', path.join(dir, 'old.png')]).status, 0);
+
+  const batch = path.join(dir, 'batch');
+  mkdirSync(batch);
+  const files = {
+    'empty.jpg': new Uint8Array(0),
+    'notes.png': new TextEncoder().encode('not an image at all'),
+    'truncated.jpg': jpeg.subarray(0, 200),
+    'huge.png': Buffer.from('89504e470d0a1a0a0000000d494844520000ea600000ea600802000000', 'hex'),
+    'phone.jpg': new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypheic'), 0, 0, 0, 0]),
+    'ok.png': good,
+  };
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(path.join(batch, name), bytes);
+  const r = run(['index', '--model', clipDir, '--library', lib, '--backend', 'wasm', batch, path.join(dir, 'missing.jpg')]);
+  assert.equal(r.status, 1, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.added, 1, 'ok.png, after all the broken files');
+  const codes = Object.fromEntries(out.failed.map((f) => [path.basename(f.path), f.error.split(':')[0]]));
+  assert.deepEqual(codes, {
+    'missing.jpg': 'NOT_FOUND', 'empty.jpg': 'INVALID_IMAGE', 'notes.png': 'INVALID_IMAGE', 'truncated.jpg': 'INVALID_IMAGE',
+    'huge.png': 'IMAGE_TOO_LARGE', 'phone.jpg': 'UNSUPPORTED_FORMAT',
+  });
+  const ids = JSON.parse(run(['search', '--library', lib, '--model', clipDir, '--backend', 'wasm', '--json', '--no-cutoff', '-k', '10', 'a photo']).stdout).map((x) => x.id).sort();
+  assert.deepEqual(ids, [path.join(dir, 'old.png'), 'ok.png'].sort(), 'the photo indexed before is still there');
+
+  // A damaged library: refused with its name, and not overwritten by the failed run.
+  const damaged = readFileSync(lib);
+  damaged[damaged.length >> 1] ^= 1;
+  writeFileSync(lib, damaged);
+  const d = run(['index', '--model', clipDir, '--library', lib, '--backend', 'wasm', path.join(batch, 'ok.png')]);
+  assert.equal(d.status, 1);
+  assert.match(d.stderr, /CORRUPT_DATA: library file: checksum mismatch/);
+  assert.deepEqual(readFileSync(lib), damaged);
+
+  // Texts: invalid UTF-8 and a 1 MB line are tokenized like any other line.
+  const text = Buffer.concat([Buffer.from('a photo of a cat\n'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x0a]), Buffer.from('dog '.repeat(262144))]);
+  const t = run(['tokenize', '--tokenizer', clipDir], text);
+  assert.equal(t.status, 0, t.stderr);
+  const lines = t.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 3);
+  assert.ok(lines.every((ids) => Array.isArray(ids) && ids.length >= 2 && ids.length <= 77));
+
+  // Damaged model files: a typed error naming the file; inputs the damage does not touch still run.
+  const broken = (name, edit) => {
+    const m = path.join(dir, name);
+    cpSync(clipDir, m, { recursive: true });
+    edit(m);
+    return m;
+  };
+  const noConfig = broken('config', (m) => writeFileSync(path.join(m, 'config.json'), '{"model_type": "clip", "projection_dim": "big"}'));
+  const c = run(['embed', '--model', noConfig, '--backend', 'wasm', '--text', 'a cat']);
+  assert.equal(c.status, 1);
+  assert.match(c.stderr, /INVALID_MODEL: config\.json: projection_dim: expected an integer/);
+  const badTokenizer = broken('tokenizer', (m) => writeFileSync(path.join(m, 'tokenizer.json'), readFileSync(path.join(m, 'tokenizer.json')).subarray(0, 500)));
+  const badOnnx = broken('onnx', (m) => writeFileSync(path.join(m, 'onnx', 'vision_model.onnx'), readFileSync(path.join(m, 'onnx', 'vision_model.onnx')).subarray(0, 1000)));
+  for (const [m, file] of [[badTokenizer, 'tokenizer.json'], [badOnnx, 'onnx/vision_model.onnx']]) {
+    const e = run(['embed', '--model', m, '--backend', 'wasm', '--text', 'a cat', '--image', path.join(batch, 'ok.png')]);
+    assert.equal(e.status, 1, e.stderr);
+    const rows = e.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(rows.length, 2, 'one line per input, failed or not');
+    const failed = rows.filter((row) => row.error);
+    assert.equal(failed.length, 1, JSON.stringify(rows.map((row) => row.error ?? 'ok')));
+    assert.match(failed[0].error, new RegExp(`^INVALID_MODEL: ${file.replace('.', '\\.')}`));
+    assert.equal(rows.find((row) => !row.error).embedding.length, JSON.parse(readFileSync(path.join(clipDir, 'config.json'))).projection_dim);
+  }
+  // Usage errors are exit 2, not a crash; a broken captions file is named.
+  assert.equal(run(['index', '--frobnicate']).status, 2);
+  writeFileSync(path.join(dir, 'captions.json'), '{"ok.png": ');
+  const cap = run(['index', '--model', clipDir, '--library', path.join(dir, 'new.clipfind'), '--captions', path.join(dir, 'captions.json'), batch]);
+  assert.equal(cap.status, 1);
+  assert.match(cap.stderr, /INVALID_ARGUMENT: .*captions\.json: not valid JSON/);
+});
