@@ -17,7 +17,7 @@ using json = nlohmann::json;
 inline json parse(const std::string& text, const std::string& file) {
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     fail(file, std::string("invalid JSON (") + e.what() + ")");
   }
 }

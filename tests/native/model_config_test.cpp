@@ -66,6 +66,8 @@ TEST(ModelConfig, FamilyRules) {
 
 TEST(ModelConfig, MalformedFilesNameTheField) {
   EXPECT_NE(error_of("{\"model_type\": ").find("config.json: invalid JSON"), std::string::npos);
+  // Found by fuzz_model_config: a number beyond double range is nlohmann's out_of_range, not parse_error.
+  EXPECT_NE(error_of(R"({"model_type":"clip","projection_dim":1e999})").find("config.json: invalid JSON"), std::string::npos);
   EXPECT_EQ(error_of("[1]"), "config.json: expected a JSON object");
   EXPECT_NE(error_of(R"({"model_type":"bert"})").find("unknown model_type 'bert'"), std::string::npos);
   EXPECT_EQ(error_of(R"({})"), "config.json: model_type: missing (expected clip, siglip, siglip2, mobileclip or open_clip)");
