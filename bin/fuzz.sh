@@ -6,10 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=30
+only=
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
-    *) echo "usage: npm run fuzz -- [--seconds N]" >&2; exit 2 ;;
+    --target) only=$2; shift 2 ;;
+    *) echo "usage: npm run fuzz -- [--seconds N] [--target NAME]   (NAME: e.g. model_config, library_bytes)" >&2; exit 2 ;;
   esac
 done
 [ -f build/fuzz/CMakeCache.txt ] || cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLIPFIND_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ >/dev/null
@@ -19,6 +21,7 @@ status=0
 for src in tests/fuzz/fuzz_*.cpp; do
   name=$(basename "$src" .cpp)
   target=${name#fuzz_}
+  [ -z "$only" ] || [ "$only" = "$target" ] || continue
   work=$(mktemp -d)
   cp -r "tests/fuzz/corpus/$target/." "$work/" 2>/dev/null || true
   cp -r "tests/fuzz/regressions/$target/." "$work/" 2>/dev/null || true
@@ -35,5 +38,7 @@ for src in tests/fuzz/fuzz_*.cpp; do
   echo "$name: $runs executions in ${seconds}s, $crashes crash(es)"
   rm -rf "$work"
 done
-node tests/fuzz/js/fuzz_library_bytes.mjs --seconds "$seconds" || status=1
+if [ -z "$only" ] || [ "$only" = library_bytes ]; then
+  node tests/fuzz/js/fuzz_library_bytes.mjs --seconds "$seconds" || status=1
+fi
 exit $status
