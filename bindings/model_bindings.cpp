@@ -22,6 +22,7 @@ val parseModelConfig(std::string text, std::string fallback_name) {
     v.set("dim", c.dim ? val(*c.dim) : val::null());
     v.set("logitScale", c.logit_scale);
     v.set("logitBias", c.logit_bias);
+    v.set("calibrated", c.calibrated);
     return v;
   });
 }

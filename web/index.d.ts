@@ -114,6 +114,12 @@ export interface ModelInfo {
   scoring: 'softmax' | 'sigmoid';
   logitScale: number;
   logitBias: number;
+  /**
+   * logitScale/logitBias are the model's learned values from config.json. Hugging Face SigLIP
+   * configs lack them (they are weights); then defaults are used, `score()` is only a monotone map,
+   * and the library's relevance cutoff does not consult SigLIP's sigmoid.
+   */
+  calibrated: boolean;
 }
 
 export interface ModelLoadOptions {

@@ -447,7 +447,7 @@ export class Library {
   }
 
   // Per-query relevance: a text query must beat the item's own neutral-prompt baseline by `margin`
-  // (and, for SigLIP, its sigmoid must say yes); an image query must stand out from the library's
+  // (and, for a calibrated SigLIP, its sigmoid must say yes); an image query must stand out from the library's
   // score distribution (z >= 2.5). cutoff: 'auto' | false | { margin, z, probability }.
   #markRelevant(rows, cutoff, textOnly, { neutral, mean, sd, count }) {
     if (cutoff === false) {
@@ -455,7 +455,8 @@ export class Library {
       return;
     }
     const opts = { margin: 0.01, z: 2.5, probability: 0.01, ...(typeof cutoff === 'object' ? cutoff : {}) };
-    const siglip = this.#modelInfo.family === 'siglip' && typeof this.#model?.score === 'function';
+    // The sigmoid only means something with the model's learned scale and bias (info.calibrated).
+    const siglip = this.#modelInfo.family === 'siglip' && this.#model?.info?.calibrated === true && typeof this.#model.score === 'function';
     for (const r of rows) {
       if (textOnly) {
         const base = neutral[r.slot];

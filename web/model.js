@@ -151,6 +151,7 @@ export class Model {
       scoring: rules.scoring,
       logitScale: config.logitScale,
       logitBias: config.logitBias,
+      calibrated: config.calibrated,
     };
     return new Model(src, { backend, requested: backend, dtype, onProgress, batchSize }, files, ortModule, info);
   }

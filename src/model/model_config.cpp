@@ -113,6 +113,7 @@ ModelConfig ModelConfig::from_json(const std::string& text, const std::string& f
   c.logit_scale = std::exp(scale ? *scale : init ? *init : std::log(1.0 / 0.07));
   const auto bias = finite(j, "logit_bias", 1e6);
   c.logit_bias = bias ? *bias : c.family == ModelFamily::Siglip ? -10.0 : 0.0;
+  c.calibrated = scale.has_value() && (bias.has_value() || c.family != ModelFamily::Siglip);
   return c;
 }
 

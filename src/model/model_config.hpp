@@ -17,6 +17,10 @@ struct ModelConfig {
   std::optional<int> dim;          // projection_dim / text_config.projection_size, when stated
   double logit_scale = 1.0 / 0.07; // exp() of the stored log-scale
   double logit_bias = 0.0;         // SigLIP's bias (-10 when the file has none)
+  // The learned scale (and, for SigLIP, bias) are in the file. Hugging Face SigLIP configs do not
+  // carry them (they are weights), and the defaults are init values far from the learned ones
+  // (~112 vs 14.3), so a SigLIP sigmoid "probability" is only meaningful when this is true.
+  bool calibrated = false;
 
   // Throws Error(InvalidModel) naming config.json and the field on anything malformed or unsupported.
   static ModelConfig from_json(const std::string& text, const std::string& fallback_name);

@@ -98,6 +98,23 @@ test('relevance cutoff per query; it can be turned off', async () => {
   assert.ok(off.results.every((r) => r.relevant === false));
 });
 
+test('SigLIP: the sigmoid joins the cutoff only when the model is calibrated (learned scale and bias known)', async () => {
+  // A sigmoid whose scale and bias do not fit the embeddings (as the init defaults, exp(2.659) and
+  // -10, do not fit a real SigLIP's cosines of ~0.1-0.2): every probability is tiny, even for a match.
+  const sigmoid = (c) => 1 / (1 + Math.exp(-(c * 14.285 - 20)));
+  const relevantDog = async (calibrated) => {
+    const m = conceptModel('siglip-like@1');
+    m.info = { ...m.info, family: 'siglip', scoring: 'sigmoid', calibrated };
+    m.score = sigmoid;
+    const lib = await Library.create(m);
+    await lib.add([{ id: 'dog.jpg', image: img('dog') }, { id: 'cat.jpg', image: img('cat') }, { id: 'tree.jpg', image: img('tree') }]);
+    const { results } = await lib.search('dog', { k: 3 });
+    return Object.fromEntries(results.map((r) => [r.id, r.relevant]));
+  };
+  assert.deepEqual(await relevantDog(false), { 'dog.jpg': true, 'cat.jpg': false, 'tree.jpg': false });
+  assert.deepEqual(await relevantDog(true), { 'dog.jpg': false, 'cat.jpg': false, 'tree.jpg': false }, 'a calibrated model is taken at its word');
+});
+
 test('re-import skips unchanged files, replaces changed ones; progress and cancellation', async () => {
   const lib = await sample();
   const again = await lib.add([{ id: 'home/dog.jpg', image: img('dog') }, { id: 'home/cat.jpg', image: img('cat snow') }, { id: 'bad.jpg', image: new TextEncoder().encode('garbage') }]);

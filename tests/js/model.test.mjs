@@ -117,7 +117,14 @@ test('a model loads from a base URL with progress events (same code path as the 
 
 test('models of different families have different identities', async () => {
   const ids = new Set();
-  for (const fam of families) ids.add((await Model.load(path.join(root, fam), { backend: 'wasm' })).info.id);
+  for (const fam of families) {
+    const { info } = await Model.load(path.join(root, fam), { backend: 'wasm' });
+    ids.add(info.id);
+    // The test models' configs state their scale (and SigLIP's bias), so they count as calibrated.
+    const cfg = JSON.parse(readFileSync(path.join(root, fam, 'config.json'), 'utf8'));
+    assert.ok(Math.abs(info.logitScale - Math.exp(cfg.logit_scale)) < 1e-9 * info.logitScale, fam);
+    assert.equal(info.calibrated, true, fam);
+  }
   assert.equal(ids.size, 3);
 });
 

@@ -56,7 +56,12 @@ TEST(ModelConfig, FamiliesOfTheShippedModels) {
 
 TEST(ModelConfig, FamilyRules) {
   EXPECT_EQ(ModelConfig::from_json(R"({"model_type":"siglip2"})", "x").family, ModelFamily::Siglip);
-  EXPECT_EQ(ModelConfig::from_json(R"({"model_type":"siglip"})", "x").logit_bias, -10.0);  // SigLIP's init bias
+  const auto bare_siglip = ModelConfig::from_json(R"({"model_type":"siglip"})", "x");  // as on the Hugging Face hub
+  EXPECT_EQ(bare_siglip.logit_bias, -10.0);  // SigLIP's init bias
+  EXPECT_FALSE(bare_siglip.calibrated);
+  EXPECT_FALSE(ModelConfig::from_json(R"({"model_type":"siglip","logit_scale":4.72})", "x").calibrated);
+  EXPECT_TRUE(ModelConfig::from_json(R"({"model_type":"siglip","logit_scale":4.72,"logit_bias":-16.5})", "x").calibrated);
+  EXPECT_FALSE(ModelConfig::from_json(R"({"model_type":"clip","logit_scale_init_value":2.6592})", "x").calibrated);
   EXPECT_EQ(ModelConfig::from_json(R"({"model_type":"CLIP","architectures":["MobileCLIPModel"]})", "x").family, ModelFamily::MobileClip);
   EXPECT_EQ(ModelConfig::from_json(R"({"model_type":"clip"})", "apple/MobileCLIP-S2").family, ModelFamily::MobileClip);
   EXPECT_EQ(ModelConfig::from_json(R"({"model_type":"open_clip","_name_or_path":""})", "dir").name, "dir");
