@@ -261,7 +261,7 @@ std::vector<SearchHit> FlatIndex::search(std::span<const float> query, size_t k,
       kernels::dot_i8_rows(q16.data(), i8_.data() + begin * dim, dim, count, iscores);
       for (size_t r = 0; r < count; ++r) scores[r] = float(iscores[r]) * qscale * i8_scale_[begin + r];
     } else {
-      for (size_t r = 0; r < count; ++r) scores[r] = score_slot(begin + r, q.data(), q16.data(), qscale);
+      kernels::dot_f16_rows(q.data(), f16_.data() + begin * dim, dim, count, scores);
     }
     for (size_t r = 0; r < count; ++r) {
       const size_t slot = begin + r;
@@ -287,7 +287,7 @@ void FlatIndex::score_all(std::span<const float> query, float* out) const {
   if (opt_.storage == Storage::F32 || opt_.rerank > 0) {
     kernels::dot_f32_rows(q.data(), f32_.data(), dim, n, out);
   } else if (opt_.storage == Storage::F16) {
-    for (size_t i = 0; i < n; ++i) out[i] = kernels::dot_f16(q.data(), f16_.data() + i * dim, dim);
+    kernels::dot_f16_rows(q.data(), f16_.data(), dim, n, out);
   } else {
     for (size_t i = 0; i < n; ++i) out[i] = get_score_i8(i, q);
   }

@@ -13,6 +13,7 @@ int32_t dot_i8(const int16_t* q, const int8_t* v, size_t n);
 // Scores `count` consecutive rows of `dim` values against one query: out[r] = <q, rows[r]>.
 // Rows are processed four at a time so each query load serves four rows.
 void dot_f32_rows(const float* q, const float* rows, size_t dim, size_t count, float* out);
+void dot_f16_rows(const float* q, const uint16_t* rows, size_t dim, size_t count, float* out);
 void dot_i8_rows(const int16_t* q, const int8_t* rows, size_t dim, size_t count, int32_t* out);
 
 // Memory-bandwidth probe: reads n floats once, the least work any scan over them can do.

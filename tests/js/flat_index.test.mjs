@@ -115,3 +115,31 @@ test('toBytes/fromBytes round trip; damaged and truncated buffers are rejected',
     again.close();
   }
 });
+
+// The WASM f16 kernel (SIMD128 interleave + bit moves, query pre-scaled by 2^112) must turn every
+// finite binary16 into exactly its value, in every lane: decoded here independently of the C++ code.
+test('f16 storage in WASM: every finite half value comes back exactly through search scores', async () => {
+  const half = (h) => {
+    const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+    return s * (e === 0 ? m * 2 ** -24 : (1 + m / 1024) * 2 ** (e - 15));
+  };
+  const halves = [];
+  for (let h = 0; h < 0x10000; h++) if (((h >> 10) & 0x1f) !== 0x1f) halves.push(h);
+  const dim = 8;
+  const index = await FlatIndex.create({ dim, storage: 'f16', metric: 'ip' });
+  const vectors = new Float32Array(halves.length * dim);
+  halves.forEach((h, i) => { vectors[i * dim + (i % dim)] = half(h); });
+  index.add(ids(halves.length, 'h'), vectors);
+  let wrong = 0;
+  for (let lane = 0; lane < dim; lane++) {
+    const q = new Float32Array(dim);
+    q[lane] = 1;
+    const scores = index.scoreAll(q);
+    halves.forEach((h, i) => {
+      const want = i % dim === lane ? Math.fround(half(h)) : 0;
+      if (!Object.is(scores[i] + 0, want + 0)) wrong++;
+    });
+  }
+  index.close();
+  assert.equal(wrong, 0);
+});

@@ -61,3 +61,35 @@ TEST(Kernels, SimdMatchesScalar) {
     EXPECT_NEAR(kernels::stream_sum_f32(a.data(), n), sum, 1e-3);
   }
 }
+
+// The SIMD f16 kernels move half bits into float fields without rebiasing and pre-scale the query
+// by 2^112: for every finite half (subnormals and signs included) and every lane, q = e_lane must
+// give exactly the half's value.
+TEST(Kernels, F16KernelConvertsEveryHalfExactly) {
+  std::vector<uint16_t> v(8);
+  std::vector<float> q(8);
+  for (uint32_t h = 0; h < 0x10000; ++h) {
+    if ((h & 0x7C00) == 0x7C00) continue;
+    for (size_t lane = 0; lane < 8; ++lane) {
+      std::fill(v.begin(), v.end(), uint16_t(0x3C00));  // 1.0 elsewhere, times q = 0
+      std::fill(q.begin(), q.end(), 0.0f);
+      v[lane] = uint16_t(h);
+      q[lane] = 1.0f;
+      const float got = kernels::dot_f16(q.data(), v.data(), 8);
+      ASSERT_EQ(got, half_to_float(uint16_t(h))) << std::hex << h << " lane " << lane;
+    }
+  }
+}
+
+TEST(Kernels, F16RowsEqualOneRowAtATime) {
+  for (size_t dim : {8u, 24u, 13u}) {
+    const size_t count = 7;
+    std::vector<float> q(dim);
+    std::vector<uint16_t> rows(dim * count);
+    for (size_t i = 0; i < dim; ++i) q[i] = std::sin(float(i) + 0.5f);
+    for (size_t i = 0; i < rows.size(); ++i) rows[i] = float_to_half(std::cos(float(i) * 0.7f) * (i % 5 == 0 ? 1e-6f : 1.0f));
+    std::vector<float> out(count);
+    kernels::dot_f16_rows(q.data(), rows.data(), dim, count, out.data());
+    for (size_t r = 0; r < count; ++r) EXPECT_EQ(out[r], kernels::dot_f16(q.data(), rows.data() + r * dim, dim)) << dim << " row " << r;
+  }
+}
