@@ -15,10 +15,7 @@ namespace {
 const char* kFile = "preprocessor_config.json";
 
 int positive_int(const json& v, const std::string& field) {
-  if (!v.is_number_integer() && !v.is_number_unsigned()) jsonutil::fail(std::string(kFile) + ": " + field, "expected an integer");
-  const int64_t n = v.get<int64_t>();
-  if (n <= 0 || n > 16384) jsonutil::fail(std::string(kFile) + ": " + field, "out of range (1..16384): " + std::to_string(n));
-  return int(n);
+  return int(jsonutil::int_in_range(v, std::string(kFile) + ": " + field, 1, 16384));
 }
 
 std::array<float, 3> triple(const json& v, const std::string& field) {

@@ -39,10 +39,7 @@ const json* sub_config(const json& j, const char* key) {
 std::optional<int> dimension(const json& j, const char* key, const std::string& field) {
   const json* v = member(j, key);
   if (!v) return std::nullopt;
-  if (!v->is_number_integer() && !v->is_number_unsigned()) fail(field, "expected an integer");
-  const int64_t n = v->get<int64_t>();
-  if (n <= 0 || n > 65536) fail(field, "out of range (1..65536): " + std::to_string(n));
-  return int(n);
+  return int(jsonutil::int_in_range(*v, kFile + ": " + field, 1, 65536));
 }
 
 std::optional<double> finite(const json& j, const char* key, double limit) {

@@ -53,6 +53,14 @@ inline const json& arr(const json& j, const char* key, const std::string& where)
   return v;
 }
 
+// An integer in [lo, hi]; errors read "<where>: expected an integer" / "out of range (lo..hi): n".
+inline int64_t int_in_range(const json& v, const std::string& where, int64_t lo, int64_t hi) {
+  if (!v.is_number_integer() && !v.is_number_unsigned()) fail(where, "expected an integer");
+  const int64_t n = v.get<int64_t>();
+  if (n < lo || n > hi) fail(where, "out of range (" + std::to_string(lo) + ".." + std::to_string(hi) + "): " + std::to_string(n));
+  return n;
+}
+
 inline int64_t integer(const json& v, const std::string& where) {
   if (!v.is_number_integer() && !v.is_number_unsigned()) fail(where, "expected an integer");
   return v.get<int64_t>();
