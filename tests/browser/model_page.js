@@ -3,7 +3,7 @@ import { Model } from '../../web/index.js';
 
 window.runModel = async (family, backend, texts, imageUrls) => {
   const events = [];
-  const model = await Model.load(`/models/test/${family}/`, { backend, onProgress: (e) => events.push(e.file) });
+  const model = await Model.load(`/tests/fixtures/models/${family}/`, { backend, onProgress: (e) => events.push(e.file) });
   const t = await model.embedTexts(texts);
   const textLocation = model.lastOutputLocation;
   const images = await Promise.all(imageUrls.map((u) => fetch(u).then((r) => r.blob())));

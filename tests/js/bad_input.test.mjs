@@ -8,7 +8,7 @@ import { check, makeSeeds, mutate, parseSeeds } from '../fuzz/js/library_bytes.m
 import { conceptModel, img } from './helpers/concept_model.mjs';
 import { rng } from './helpers/vectors.mjs';
 
-const clipDir = new URL('../../models/test/clip/', import.meta.url).pathname;
+const clipDir = new URL('../fixtures/models/clip/', import.meta.url).pathname;
 
 test('mutated library files (the fuzzer mutations, fixed seed): a typed error or a working library', async () => {
   const seeds = await makeSeeds();
@@ -72,7 +72,7 @@ test('odd texts and images through a real model: typed errors, the library keeps
   const huge = 'a photo of a cat '.repeat(60000); // ~1 MB
   assert.equal((await model.embedTexts([huge, '', '\u0000\ud800\uffff', '🙂'.repeat(5000)])).length, 4 * model.info.dim);
   const lib = await Library.create(model);
-  const good = readFileSync(new URL('../../models/test/images/image0.png', import.meta.url));
+  const good = readFileSync(new URL('../fixtures/models/images/image0.png', import.meta.url));
   await lib.add([{ id: 'good.png', image: good }]);
   const png60k = new Uint8Array(Buffer.from('89504e470d0a1a0a0000000d494844520000ea600000ea600802000000', 'hex'));
   const summary = await lib.add([
@@ -102,7 +102,7 @@ test('the CLI on a bad-input batch: every input processed, each failure typed an
   const cli = new URL('../../bin/clipfind.mjs', import.meta.url).pathname;
   const run = (args, input) => spawnSync('node', [cli, ...args], { encoding: 'utf8', input, maxBuffer: 64 << 20 });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'clipfind-bad-cli-'));
-  const images = new URL('../../models/test/images/', import.meta.url).pathname;
+  const images = new URL('../fixtures/models/images/', import.meta.url).pathname;
   const good = readFileSync(path.join(images, 'image0.png'));
   const jpeg = readFileSync(path.join(images, 'image2.jpg'));
   const lib = path.join(dir, 'lib.clipfind');

@@ -8,7 +8,7 @@ import { browserSkipReason, withBrowser } from './helpers/browser.mjs';
 const skip = browserSkipReason();
 if (skip) console.log(`# skipping browser model tests: ${skip}`);
 
-const root = new URL('../../models/test/', import.meta.url).pathname;
+const root = new URL('../fixtures/models/', import.meta.url).pathname;
 
 test('Chromium: WASM and WebGPU backends agree within 1e-3 and WebGPU really ran', { skip, timeout: 300000 }, async () => {
   await withBrowser(async ({ page, origin, requests, logs }) => {
@@ -17,7 +17,7 @@ test('Chromium: WASM and WebGPU backends agree within 1e-3 and WebGPU really ran
     for (const fam of ['clip', 'siglip', 'mobileclip']) {
       const ref = JSON.parse(readFileSync(`${root}${fam}/reference.json`, 'utf8'));
       const texts = ref.texts.map((t) => t.text);
-      const urls = ref.images.map((im) => `/models/test/${fam}/${im.file}`);
+      const urls = ref.images.map((im) => `/tests/fixtures/models/${fam}/${im.file}`);
       const wasm = await page.evaluate(([f, t, u]) => window.runModel(f, 'wasm', t, u), [fam, texts, urls]);
       const gpu = await page.evaluate(([f, t, u]) => window.runModel(f, 'webgpu', t, u), [fam, texts, urls]);
       assert.equal(wasm.info.backend, 'wasm');

@@ -109,7 +109,7 @@ test('clipfind preprocess: .f32 files equal the API output; failures are reporte
 
 test('clipfind embed: one JSON line per input in command-line order, equal to the PyTorch reference', async () => {
   const path = await import('node:path');
-  const dir = new URL('../../models/test/clip/', import.meta.url).pathname;
+  const dir = new URL('../fixtures/models/clip/', import.meta.url).pathname;
   const ref = JSON.parse(readFileSync(path.join(dir, 'reference.json'), 'utf8'));
   const img = path.join(dir, ref.images[0].file);
   const r = spawnSync('node', [cli, 'embed', '--model', dir, '--text', ref.texts[1].text, '--image', img, '--image', '/nonexistent.png', '--text', ref.texts[0].text, '--backend', 'wasm'], { encoding: 'utf8' });
@@ -133,8 +133,8 @@ test('clipfind index/search/remove/tag/dupes: the library contracts', async () =
   const os = await import('node:os');
   const path = await import('node:path');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'clipfind-cli-lib-'));
-  const model = new URL('../../models/test/clip/', import.meta.url).pathname;
-  const images = new URL('../../models/test/images/', import.meta.url).pathname;
+  const model = new URL('../fixtures/models/clip/', import.meta.url).pathname;
+  const images = new URL('../fixtures/models/images/', import.meta.url).pathname;
   mkdirSync(path.join(dir, 'photos', 'sub'), { recursive: true });
   copyFileSync(path.join(images, 'image0.png'), path.join(dir, 'photos', 'a.png'));
   copyFileSync(path.join(images, 'image1.png'), path.join(dir, 'photos', 'sub', 'b.png'));

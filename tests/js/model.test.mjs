@@ -1,14 +1,14 @@
 // Models and inference in Node (onnxruntime-web's WASM backend) against PyTorch references made by
-// models/make_test_models.py: token ids, text and image embeddings, lazy towers, typed errors, URL loading.
+// tests/tools/make_test_models.py: token ids, text and image embeddings, lazy towers, typed errors, URL loading.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Model, ModelFileError, NotFoundError, Tokenizer } from 'clipfind';
-import { createServer } from '../../bin/serve.mjs';
+import { createServer } from '../../scripts/serve.mjs';
 
-const root = new URL('../../models/test/', import.meta.url).pathname;
+const root = new URL('../fixtures/models/', import.meta.url).pathname;
 const families = ['clip', 'siglip', 'mobileclip'];
 const ref = (fam) => JSON.parse(readFileSync(path.join(root, fam, 'reference.json'), 'utf8'));
 const cosine = (a, b) => a.reduce((s, v, i) => s + v * b[i], 0);
@@ -94,9 +94,9 @@ test('missing files, corrupt ONNX, mixed towers and unknown families give typed 
 });
 
 test('a model loads from a base URL with progress events (same code path as the catalog models)', async () => {
-  const server = createServer();
+  const server = createServer({ roots: ['web', 'models', 'tests'] });
   await new Promise((res) => server.listen(0, '127.0.0.1', res));
-  const base = `http://127.0.0.1:${server.address().port}/models/test/clip/`;
+  const base = `http://127.0.0.1:${server.address().port}/tests/fixtures/models/clip/`;
   try {
     const events = [];
     const model = await Model.load(base, { backend: 'wasm', onProgress: (e) => events.push(e) });
@@ -107,7 +107,7 @@ test('a model loads from a base URL with progress events (same code path as the 
     const onnx = events.filter((e) => e.file === 'onnx/text_model.onnx');
     assert.ok(onnx.length >= 2 && onnx.at(-1).loaded === onnx.at(-1).total && onnx.at(-1).total > 0, JSON.stringify(onnx.slice(-2)));
     assert.ok(!events.some((e) => e.file.includes('vision')), 'vision model must not be downloaded for text');
-    await assert.rejects(Model.load(`http://127.0.0.1:${server.address().port}/models/test/nope/`), NotFoundError);
+    await assert.rejects(Model.load(`http://127.0.0.1:${server.address().port}/tests/fixtures/models/nope/`), NotFoundError);
     await model.close();
     await local.close();
   } finally {

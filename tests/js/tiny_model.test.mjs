@@ -9,7 +9,7 @@ import { Model } from 'clipfind';
 import { havePil } from './helpers/pil.mjs';
 
 const skip = havePil() ? false : 'python3-pil is needed to draw the held-out scenes';
-const trainDir = new URL('../../models/tiny/train/', import.meta.url).pathname;
+const trainDir = new URL('../../scripts/train-tiny/', import.meta.url).pathname;
 const modelDir = new URL('../../models/tiny/', import.meta.url).pathname;
 
 test('tiny model: "<color> <shape>" finds the right picture among held-out scenes', { skip, timeout: 120000 }, async () => {

@@ -1,20 +1,17 @@
 // CLIP byte-level BPE parity: clipfind (WASM) against transformers.js reading the same real CLIP
-// tokenizer files from ../shared. Skips, saying why, when ../shared is absent.
+// tokenizer files (tests/fixtures/clip-vit-base-patch32, MIT).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Tokenizer, ModelFileError, ClipfindError } from 'clipfind';
-import { buildCorpus, sharedDir, ucdAssigned } from './helpers/corpus.mjs';
+import { buildCorpus, fixturesDir, ucdAssigned } from './helpers/corpus.mjs';
 
-const clipDir = `${sharedDir}clip-vit-base-patch32`;
-const haveShared = existsSync(`${clipDir}/tokenizer.json`);
-const skip = haveShared ? false : `../shared/data/clip-vit-base-patch32 is absent (${clipDir})`;
-if (skip) console.log(`# skipping CLIP parity: ${skip}`);
+const clipDir = `${fixturesDir}clip-vit-base-patch32`;
 
 async function load() {
   const { AutoTokenizer, env } = await import('@huggingface/transformers');
   env.allowRemoteModels = false;
-  env.localModelPath = sharedDir;
+  env.localModelPath = fixturesDir;
   const ref = await AutoTokenizer.from_pretrained('clip-vit-base-patch32');
   const tok = await Tokenizer.fromFiles({
     tokenizer: readFileSync(`${clipDir}/tokenizer.json`, 'utf8'),
@@ -35,7 +32,7 @@ const divergences = [
   ['code points not assigned in our UCD version', (t) => !ucdAssigned()(t)],
 ];
 
-test('CLIP tokenizer: identical ids to transformers.js on a >= 5,000-input corpus', { skip }, async () => {
+test('CLIP tokenizer: identical ids to transformers.js on a >= 5,000-input corpus', async () => {
   const { ref, tok } = await load();
   const corpus = buildCorpus();
   assert.ok(corpus.length >= 5000);
@@ -61,7 +58,7 @@ test('CLIP tokenizer: identical ids to transformers.js on a >= 5,000-input corpu
   assert.ok(compared >= 4900, `only ${compared} inputs compared`);
 });
 
-test('CLIP tokenizer: truncation keeps the end token, batches pad with the configured pad id', { skip }, async () => {
+test('CLIP tokenizer: truncation keeps the end token, batches pad with the configured pad id', async () => {
   const { ref, tok } = await load();
   assert.equal(tok.info.maxLength, 77);
   const long = 'a photo of a dog on the beach '.repeat(20);
@@ -82,7 +79,7 @@ test('CLIP tokenizer: truncation keeps the end token, batches pad with the confi
   assert.deepEqual(longest.dims, [2, cat.length]);
 });
 
-test('CLIP tokenizer: decode matches transformers.js', { skip }, async () => {
+test('CLIP tokenizer: decode matches transformers.js', async () => {
   const { ref, tok } = await load();
   for (const text of ['a photo of a cat', 'Héllo, wörld! 123', '日本語のテキスト', "don't stop"]) {
     const ids = ref.encode(text);

@@ -44,13 +44,13 @@ TEST(ModelConfig, HuggingFaceClipConfig) {
 }
 
 TEST(ModelConfig, FamiliesOfTheShippedModels) {
-  const auto clip = ModelConfig::from_json(read("models/test/clip/config.json"), "clip");
+  const auto clip = ModelConfig::from_json(read("tests/fixtures/models/clip/config.json"), "clip");
   EXPECT_EQ(clip.family, ModelFamily::Clip);
-  const auto siglip = ModelConfig::from_json(read("models/test/siglip/config.json"), "siglip");
+  const auto siglip = ModelConfig::from_json(read("tests/fixtures/models/siglip/config.json"), "siglip");
   EXPECT_EQ(siglip.family, ModelFamily::Siglip);
   EXPECT_NEAR(siglip.logit_scale, std::exp(4.7), 1e-9);
   EXPECT_EQ(siglip.logit_bias, -10.0);
-  EXPECT_EQ(ModelConfig::from_json(read("models/test/mobileclip/config.json"), "m").family, ModelFamily::MobileClip);
+  EXPECT_EQ(ModelConfig::from_json(read("tests/fixtures/models/mobileclip/config.json"), "m").family, ModelFamily::MobileClip);
   EXPECT_EQ(ModelConfig::from_json(read("models/tiny/config.json"), "tiny").family, ModelFamily::Clip);
 }
 

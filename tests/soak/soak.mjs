@@ -9,7 +9,7 @@ import { Library, Model, loadWasm } from 'clipfind';
 
 const n = Number(process.argv[2] ?? 20000);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'clipfind-soak-'));
-const trainDir = new URL('../../models/tiny/train/', import.meta.url).pathname;
+const trainDir = new URL('../../scripts/train-tiny/', import.meta.url).pathname;
 execFileSync('/usr/bin/python3', ['-c', `
 import sys
 sys.path.insert(0, ${JSON.stringify(trainDir)})

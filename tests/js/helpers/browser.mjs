@@ -1,6 +1,6 @@
 // Headless Debian Chromium driven by playwright-core, pages served from 127.0.0.1 with COOP/COEP.
 import { existsSync } from 'node:fs';
-import { createServer } from '../../../bin/serve.mjs';
+import { createServer } from '../../../scripts/serve.mjs';
 
 export const chromiumPath = '/usr/lib/chromium/chromium';
 

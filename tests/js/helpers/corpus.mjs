@@ -1,10 +1,12 @@
-// A deterministic tokenizer test corpus (>= 5,000 inputs): prose, CLIP's prompt texts (from ../shared
-// when present), many scripts, NFD/NFKD forms, emoji sequences, odd whitespace, contractions,
+// A deterministic tokenizer test corpus (>= 5,000 inputs): prose, CLIP's prompt texts (tests/fixtures/clip-bpe),
+//, many scripts, NFD/NFKD forms, emoji sequences, odd whitespace, contractions,
 // digits, punctuation runs, HTML entities, empty and very long inputs, special-token strings.
 import { existsSync, readFileSync } from 'node:fs';
 import { rng } from './vectors.mjs';
 
-export const sharedDir = new URL('../../../../shared/data/', import.meta.url).pathname;
+// Reference data (real CLIP tokenizer, OpenAI's prompts, EXIF photos) lives in tests/fixtures/ with its
+// licenses, so a clone with nothing beside it runs every parity test.
+export const fixturesDir = new URL('../../fixtures/', import.meta.url).pathname;
 
 const prose = [
   'a photo of a cat', 'A PHOTO OF A DOG sitting on the grass.', 'The quick brown fox jumps over the lazy dog',
@@ -72,10 +74,9 @@ export function buildCorpus({ minSize = 5000, seed = 1234 } = {}) {
   add(' ');
   add('\n');
 
-  const prompts = `${sharedDir}clip-bpe/prompts.md`;
-  if (existsSync(prompts)) {
-    for (const line of readFileSync(prompts, 'utf8').split('\n')) if (line.trim()) add(line);
-  }
+  // Read unconditionally: the corpus (and the SentencePiece models trained on it) must be the same on
+  // every clone, so a missing fixture is an error, never a smaller corpus.
+  for (const line of readFileSync(`${fixturesDir}clip-bpe/prompts.md`, 'utf8').split('\n')) if (line.trim()) add(line);
   for (const [, a, b] of scripts) {
     for (let k = 0; k < 12; k++) {
       let s = '';

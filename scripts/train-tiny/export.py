@@ -2,7 +2,7 @@
 files train.py wrote): onnx/text_model.onnx, onnx/vision_model.onnx, config.json,
 preprocessor_config.json.
 
-/usr/bin/python3 models/tiny/train/export.py --work /tmp/clipfind-tiny
+/usr/bin/python3 scripts/train-tiny/export.py --work /tmp/clipfind-tiny
 """
 import argparse
 import json
@@ -39,7 +39,7 @@ def main(args):
         "text_config": {"hidden_size": 128, "num_hidden_layers": 4, "num_attention_heads": 4, "max_position_embeddings": 77,
                         "vocab_size": state["vocab"], "eos_token_id": state["eot"]},
         "vision_config": {"hidden_size": 128, "num_hidden_layers": 4, "num_attention_heads": 4, "image_size": 224, "patch_size": 32},
-        "clipfind": {"trained_steps": state["step"], "note": "trained by models/tiny/train on procedurally generated scenes"},
+        "clipfind": {"trained_steps": state["step"], "note": "trained by scripts/train-tiny on procedurally generated scenes"},
     }
     json.dump(config, open(os.path.join(out, "config.json"), "w"), indent=2)
     pre = {"image_processor_type": "CLIPImageProcessor", "do_resize": True, "size": {"shortest_edge": 224}, "resample": 3,
@@ -55,6 +55,6 @@ def main(args):
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", default="/tmp/clipfind-tiny")
-    ap.add_argument("--model-dir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    ap.add_argument("--model-dir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models", "tiny"))
     ap.add_argument("--weights", help=".npz written by train.py --export-npz (instead of --work's ckpt.pt)")
     main(ap.parse_args())

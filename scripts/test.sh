@@ -13,5 +13,5 @@ fi
 node --test --test-reporter=spec --test-concurrency=1 tests/js/
 # Each fuzz target briefly (CI, or CLIPFIND_FUZZ_SECONDS=N); long runs: npm run fuzz -- --seconds N.
 if [ "${CI:-}" = "true" ] || [ -n "${CLIPFIND_FUZZ_SECONDS:-}" ]; then
-  bash bin/fuzz.sh --seconds "${CLIPFIND_FUZZ_SECONDS:-30}"
+  bash scripts/fuzz.sh --seconds "${CLIPFIND_FUZZ_SECONDS:-30}"
 fi

@@ -1,6 +1,6 @@
 """Trains the tiny CLIP on procedurally generated scenes (seeded, reproducible) and writes a checkpoint.
 
-/usr/bin/python3 models/tiny/train/train.py --work /tmp/tiny-run --steps 3000
+/usr/bin/python3 scripts/train-tiny/train.py --work /tmp/tiny-run --steps 3000
 Needs Debian's python3-torch, python3-pil, python3-numpy; install libopenblas0-pthread and keep
 OMP_WAIT_POLICY=PASSIVE (set below) or CPU training is an order of magnitude slower.
 """
@@ -184,7 +184,7 @@ def train(args):
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", default="/tmp/clipfind-tiny")
-    ap.add_argument("--model-dir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    ap.add_argument("--model-dir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models", "tiny"))
     ap.add_argument("--images", type=int, default=40000)
     ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--batch", type=int, default=128)

@@ -2,7 +2,7 @@
 clipfind (the Node CLI: its tokenizer, PIL-exact preprocessing and ONNX Runtime Web), so the two
 numbers can be compared.
 
-/usr/bin/python3 models/tiny/train/evaluate.py [--work /tmp/clipfind-tiny] [--galleries 4] [--size 300]
+/usr/bin/python3 scripts/train-tiny/evaluate.py [--work /tmp/clipfind-tiny] [--galleries 4] [--size 300]
 """
 import argparse
 import json
@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 import bpe  # noqa: E402
 from model import ImageExport, TextExport, TinyClip  # noqa: E402
@@ -103,7 +103,7 @@ def main(args):
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", default="/tmp/clipfind-tiny", help="training dir with ckpt.pt (for the PyTorch numbers)")
-    ap.add_argument("--model-dir", default=os.path.join(HERE, ".."))
+    ap.add_argument("--model-dir", default=os.path.join(HERE, "..", "..", "models", "tiny"))
     ap.add_argument("--galleries", type=int, default=4)
     ap.add_argument("--size", type=int, default=300)
     ap.add_argument("--out")

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""Makes the small random-weight test models in models/test/ (one per family) with the interface of
+"""Makes the small random-weight test models in tests/fixtures/models/ (one per family) with the interface of
 the Hugging Face / Xenova ONNX exports, each with a tokenizer the project builds itself, plus reference
 embeddings computed by PyTorch from reference inputs (HF-style token ids; PIL-preprocessed pixels).
 
-/usr/bin/python3 models/make_test_models.py [OUT_DIR]    (Debian: python3-torch, python3-onnx, python3-pil)
+/usr/bin/python3 tests/tools/make_test_models.py [OUT_DIR]    (Debian: python3-torch, python3-onnx, python3-pil)
 """
 import json
 import os
@@ -18,8 +18,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "tiny", "train"))
-sys.path.insert(0, os.path.join(HERE, "..", "tests", "tools"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts", "train-tiny"))
+sys.path.insert(0, HERE)
 import bpe  # noqa: E402
 from model import Attention  # noqa: E402
 from pil_reference import hf_steps, load  # noqa: E402
@@ -216,7 +216,7 @@ def make(name, out_root, images, tmp):
 
 
 if __name__ == "__main__":
-    out_root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "test")
+    out_root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "fixtures", "models")
     tmp = tempfile.mkdtemp()
     images = reference_images(os.path.join(out_root, "images"))
     for fam in FAMILIES:

@@ -1,7 +1,7 @@
 """Writes the demo's sample gallery: ~200 generated scenes (small JPEG/PNG) and captions.json with
 captions for some of them (a file name -> caption map, the sidecar format the demo and CLI read).
 
-/usr/bin/python3 models/tiny/train/gallery.py [OUT_DIR]
+/usr/bin/python3 scripts/train-tiny/gallery.py [OUT_DIR]
 """
 import json
 import os
@@ -37,4 +37,4 @@ def main(out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gallery"))
+    main(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models", "tiny", "gallery"))
