@@ -2,8 +2,10 @@
 
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "common/error.hpp"
+#include "image/formats.hpp"
 
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_NO_STDIO
@@ -40,12 +42,7 @@ bool starts(std::span<const uint8_t> b, size_t off, const char (&sig)[N]) {
 
 // Names formats we recognize but do not decode, so the error says what the file is.
 const char* unsupported_format(std::span<const uint8_t> b) {
-  if (starts(b, 0, "RIFF") && starts(b, 8, "WEBP")) return "WebP";
-  if (starts(b, 4, "ftyp")) {
-    if (starts(b, 8, "avif") || starts(b, 8, "avis")) return "AVIF";
-    if (starts(b, 8, "heic") || starts(b, 8, "heix") || starts(b, 8, "mif1") || starts(b, 8, "msf1") || starts(b, 8, "hevc")) return "HEIC/HEIF";
-    return "an ISO media file (MP4/MOV/HEIF)";
-  }
+  if (starts(b, 4, "ftyp")) return "an ISO media file (MP4/MOV)";  // after read_foreign_header: not HEIF/AVIF
   if (starts(b, 0, "II*\x00") || starts(b, 0, "MM\x00*")) return "TIFF (or camera RAW)";
   if (starts(b, 0, "8BPS")) return "PSD";
   if (starts(b, 0, "\x00\x00\x01\x00")) return "ICO";
@@ -68,26 +65,39 @@ uint32_t rd32(const uint8_t* p, bool le) {
             : uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
 }
 
+// The Orientation tag (0x0112) of IFD0, or 0 when the block has none (PIL then looks at XMP).
 int orientation_from_tiff(const uint8_t* t, size_t n) {
-  if (n < 8) return 1;
+  if (n < 8) return 0;
   bool le;
   if (t[0] == 'I' && t[1] == 'I') le = true;
   else if (t[0] == 'M' && t[1] == 'M') le = false;
-  else return 1;
-  if (rd16(t + 2, le) != 42) return 1;
+  else return 0;
+  if (rd16(t + 2, le) != 42) return 0;
   const uint32_t ifd = rd32(t + 4, le);
-  if (ifd > n || n - ifd < 2) return 1;
+  if (ifd > n || n - ifd < 2) return 0;
   const uint16_t count = rd16(t + ifd, le);
   for (uint32_t i = 0; i < count; ++i) {
     const size_t e = size_t(ifd) + 2 + size_t(i) * 12;
-    if (e + 12 > n) return 1;
+    if (e + 12 > n) return 0;
     if (rd16(t + e, le) == 0x0112) {
       const uint16_t type = rd16(t + e + 2, le);
-      const uint32_t v = type == 3 ? rd16(t + e + 8, le) : type == 4 ? rd32(t + e + 8, le) : 0;
-      return v >= 1 && v <= 8 ? int(v) : 1;
+      return type == 3 ? rd16(t + e + 8, le) : type == 4 ? int(rd32(t + e + 8, le) & 0xffff) : 0;
     }
   }
-  return 1;
+  return 0;
+}
+
+int valid_orientation(int o) { return o >= 1 && o <= 8 ? o : 1; }
+
+// PIL's re.search(r'tiff:Orientation(="|>)([0-9])', xmp); 0 when there is none.
+int xmp_orientation(std::string_view xmp) {
+  static constexpr std::string_view key = "tiff:Orientation";
+  for (size_t i = xmp.find(key); i != std::string_view::npos; i = xmp.find(key, i + 1)) {
+    const size_t v = i + key.size();
+    if (v + 2 < xmp.size() && xmp[v] == '=' && xmp[v + 1] == '"' && xmp[v + 2] >= '0' && xmp[v + 2] <= '9') return xmp[v + 2] - '0';
+    if (v + 1 < xmp.size() && xmp[v] == '>' && xmp[v + 1] >= '0' && xmp[v + 1] <= '9') return xmp[v + 1] - '0';
+  }
+  return 0;
 }
 
 // The TIFF block of a JPEG's EXIF APP1 segment, or an empty span.
@@ -161,10 +171,56 @@ int jpeg_exif_orientation(std::span<const uint8_t> b) {
     const size_t len = size_t(b[i + 2]) << 8 | b[i + 3];
     if (len < 2 || i + 2 + len > b.size()) return 1;
     if (marker == 0xE1 && len >= 8 && std::memcmp(b.data() + i + 4, "Exif\0\0", 6) == 0)
-      return orientation_from_tiff(b.data() + i + 10, len - 8);
+      return valid_orientation(orientation_from_tiff(b.data() + i + 10, len - 8));
     i += 2 + len;
   }
   return 1;
+}
+
+int tiff_orientation(std::span<const uint8_t> tiff) { return valid_orientation(orientation_from_tiff(tiff.data(), tiff.size())); }
+
+int png_orientation(std::span<const uint8_t> b) {
+  if (!starts(b, 0, "\x89PNG\r\n\x1a\n")) return 1;
+  int exif = 0, xmp = 0;
+  // Every chunk, before and after IDAT: PIL reads the late ones when it loads the pixels.
+  for (size_t i = 8; i + 12 <= b.size();) {
+    const size_t len = rd32(b.data() + i, false);
+    if (len > b.size() - i - 12) break;
+    const uint8_t* type = b.data() + i + 4;
+    const uint8_t* d = b.data() + i + 8;
+    if (std::memcmp(type, "eXIf", 4) == 0) {
+      // PIL drops a leading "Exif\0\0" as some writers add it.
+      const size_t skip = len >= 6 && std::memcmp(d, "Exif\0\0", 6) == 0 ? 6 : 0;
+      exif = orientation_from_tiff(d + skip, len - skip);
+    } else if (!xmp && (std::memcmp(type, "iTXt", 4) == 0 || std::memcmp(type, "tEXt", 4) == 0)) {
+      static constexpr char kw[] = "XML:com.adobe.xmp";
+      if (len > sizeof kw && std::memcmp(d, kw, sizeof kw) == 0) {
+        std::string_view rest(reinterpret_cast<const char*>(d) + sizeof kw, len - sizeof kw);
+        if (type[0] == 'i') {
+          // compression flag, method, language\0, translated keyword\0, then text
+          if (rest.size() < 2) { i += 12 + len; continue; }
+          const bool compressed = rest[0] != 0;
+          rest.remove_prefix(2);
+          for (int k = 0; k < 2; ++k) {
+            const size_t z = rest.find('\0');
+            rest = z == std::string_view::npos ? std::string_view() : rest.substr(z + 1);
+          }
+          if (compressed) {
+            int out_len = 0;
+            char* text = stbi_zlib_decode_malloc(rest.data(), int(rest.size()), &out_len);
+            if (text) {
+              xmp = xmp_orientation(std::string_view(text, size_t(out_len)));
+              STBI_FREE(text);
+            }
+            rest = {};
+          }
+        }
+        if (!rest.empty()) xmp = xmp_orientation(rest);
+      }
+    }
+    i += 12 + len;
+  }
+  return valid_orientation(exif ? exif : xmp);
 }
 
 RgbImage apply_orientation(const RgbImage& in, int o) {
@@ -195,6 +251,9 @@ RgbImage apply_orientation(const RgbImage& in, int o) {
 
 RgbImage decode_image(std::span<const uint8_t> bytes, const DecodeOptions& options) {
   if (bytes.empty()) throw Error(ErrorCode::InvalidImage, "empty file (0 bytes)");
+  // WebP/HEIC/AVIF: a broken header is INVALID_IMAGE here too; intact ones belong to the JS decoders.
+  if (const ForeignHeader h = read_foreign_header(bytes, options.max_pixels); h.format != ForeignFormat::None)
+    throw Error(ErrorCode::UnsupportedFormat, h.name + " is decoded by the JavaScript layer (web/image_codecs.js), not by decode_image");
   if (const char* fmt = unsupported_format(bytes))
     throw Error(ErrorCode::UnsupportedFormat, std::string(fmt) + " is not supported (JPEG, PNG, GIF and BMP are)");
   const char* fmt = known_format(bytes);
@@ -237,8 +296,8 @@ RgbImage decode_image(std::span<const uint8_t> bytes, const DecodeOptions& optio
   img.height = h;
   img.data.assign(px, px + size_t(w) * size_t(h) * 3);
   stbi_image_free(px);
-  if (options.apply_exif_orientation && std::string(fmt) == "JPEG") {
-    const int o = jpeg_exif_orientation(bytes);
+  if (options.apply_exif_orientation) {
+    const int o = f == "JPEG" ? jpeg_exif_orientation(bytes) : f == "PNG" ? png_orientation(bytes) : 1;
     if (o != 1) img = apply_orientation(img, o);
   }
   return img;
