@@ -113,10 +113,11 @@ ForeignHeader heif(std::span<const uint8_t> b) {
       if (is(p, "avif") || is(p, "avis")) avif = true;
       if (is(p, "heic") || is(p, "heix") || is(p, "hevc") || is(p, "hevx") || is(p, "heim") || is(p, "heis")) hevc = true;
     }
-    const uint8_t* major = b.data() + ftyp->body;
-    if (is(major, "avif") || is(major, "avis")) hevc = false;
-    if (is(major, "heic") || is(major, "heix") || is(major, "hevc") || is(major, "hevx")) avif = false;
   }
+  // The major brand decides; it is read even from a truncated ftyp (the caller checked 12 bytes).
+  const uint8_t* major = b.data() + 8;
+  if (is(major, "avif") || is(major, "avis")) avif = true, hevc = false;
+  if (is(major, "heic") || is(major, "heix") || is(major, "hevc") || is(major, "hevx")) avif = false;
   h.format = avif && !hevc ? ForeignFormat::Avif : ForeignFormat::Heif;
   h.name = h.format == ForeignFormat::Avif ? "AVIF" : "HEIC";
   if (!ftyp) bad(h.name, "header is truncated (incomplete ftyp box)");

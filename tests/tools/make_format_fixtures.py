@@ -57,14 +57,16 @@ def children(b, start, end):
 
 
 def coded_image(path, config=b"hvcC"):
-    """(decoder configuration box bytes, coded data) of the single image heif-enc wrote."""
+    """(decoder configuration box, pixi box, coded data) of the single image heif-enc wrote."""
     b = open(path, "rb").read()
     top = children(b, 0, len(b))
     ms, me = top[b"meta"][0]
     meta = children(b, ms + 4, me)
     ps, pe = meta[b"iprp"][0]
     cs, ce = children(b, ps, pe)[b"ipco"][0]
-    hs, he = children(b, cs, ce)[config][0]
+    props = children(b, cs, ce)
+    hs, he = props[config][0]
+    xs, xe = props[b"pixi"][0]
     primary = struct.unpack(">H", b[meta[b"pitm"][0][0] + 4:meta[b"pitm"][0][0] + 6])[0]
     ls, _ = meta[b"iloc"][0]
     version = b[ls]
@@ -91,7 +93,7 @@ def coded_image(path, config=b"hvcC"):
         if item == primary:
             assert method == 0, "heif-enc stored the image outside mdat (tiles must be multiples of 64)"
             break
-    return b[hs - 8:he], data
+    return b[hs - 8:he], b[xs - 8:xe], data
 
 
 def grid_heic(tiles, cols, rows, tile_w, tile_h, out_w, out_h):
@@ -99,7 +101,7 @@ def grid_heic(tiles, cols, rows, tile_w, tile_h, out_w, out_h):
     n = len(tiles)
     coded = [coded_image(t) for t in tiles]
     grid_desc = struct.pack(">BBBBHH", 0, 0, rows - 1, cols - 1, out_w, out_h)
-    items = [grid_desc] + [c[1] for c in coded]  # item 1 = grid, 2.. = tiles
+    items = [grid_desc] + [c[2] for c in coded]  # item 1 = grid, 2.. = tiles
     ftyp = box(b"ftyp", b"heic" + struct.pack(">I", 0) + b"mif1heicmiaf")
     hdlr = full(b"hdlr", 0, 0, b"\0" * 4 + b"pict" + b"\0" * 12 + b"\0")
     pitm = full(b"pitm", 0, 0, struct.pack(">H", 1))
@@ -132,17 +134,18 @@ def grid_heic(tiles, cols, rows, tile_w, tile_h, out_w, out_h):
 
 def transformed(path, config, item_type, width, height, rot, mirror):
     """The image of a heif-enc file rewritten with `irot` (anticlockwise quarter turns) then `imir`."""
-    conf, data = coded_image(path, config)
+    conf, pixi, data = coded_image(path, config)
     brands = b"avif" + struct.pack(">I", 0) + b"mif1avifmiaf" if item_type == b"av01" else b"heic" + struct.pack(">I", 0) + b"mif1heicmiaf"
     ftyp = box(b"ftyp", brands)
     hdlr = full(b"hdlr", 0, 0, b"\0" * 4 + b"pict" + b"\0" * 12 + b"\0")
     pitm = full(b"pitm", 0, 0, struct.pack(">H", 1))
     iinf = full(b"iinf", 0, 0, struct.pack(">H", 1) + full(b"infe", 2, 0, struct.pack(">HH", 1, 0) + item_type + b"\0"))
-    props = [conf, full(b"ispe", 0, 0, struct.pack(">II", width, height)), box(b"irot", bytes([rot]))]
+    # libavif (strict by default) requires pixi.
+    props = [conf, full(b"ispe", 0, 0, struct.pack(">II", width, height)), pixi, box(b"irot", bytes([rot]))]
     if mirror is not None:
         props.append(box(b"imir", bytes([mirror])))
     ipco = box(b"ipco", b"".join(props))
-    assoc = bytes([0x81, 2, 0x83] + ([0x84] if mirror is not None else []))
+    assoc = bytes([0x81, 2, 3, 0x84] + ([0x85] if mirror is not None else []))
     ipma = full(b"ipma", 0, 0, struct.pack(">IHB", 1, 1, len(assoc)) + assoc)
 
     def meta_with(offset):
