@@ -3,8 +3,10 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.hpp"
+#include "image/bmp.hpp"
 #include "image/formats.hpp"
 
 #define STB_IMAGE_IMPLEMENTATION
@@ -142,6 +144,43 @@ std::string ascii_value(const uint8_t* t, size_t n, bool le, size_t e) {
   return s;
 }
 
+// stb_image reads the first GIF frame differently from PIL in two ways, both fixed on a copy of the
+// bytes: PIL's convert("RGB") shows a transparent index as its palette colour (stb: black), so the
+// transparency flag of the first frame's Graphic Control Extension is cleared; and a GIF with no
+// global and no local colour table is grayscale to PIL (index = level; stb refuses it), so a gray
+// global table is inserted. Returns an empty vector when the bytes need no change.
+std::vector<uint8_t> gif_as_pil_reads_it(std::span<const uint8_t> b) {
+  if (b.size() < 13) return {};
+  std::vector<uint8_t> out;
+  const bool global = (b[10] & 0x80) != 0;
+  size_t i = 13 + (global ? 3u * (2u << (b[10] & 7)) : 0u);
+  size_t clear_at = 0;  // offset of a GCE packed byte to clear, 0 if none
+  bool needs_table = false;
+  while (i < b.size()) {
+    if (b[i] == 0x21 && i + 2 < b.size()) {
+      if (b[i + 1] == 0xF9 && i + 4 < b.size() && b[i + 2] >= 4 && (b[i + 3] & 1)) clear_at = i + 3;
+      size_t j = i + 2;  // sub-blocks
+      while (j < b.size() && b[j] != 0) j += size_t(b[j]) + 1;
+      i = j + 1;
+    } else if (b[i] == 0x2C) {
+      if (i + 9 < b.size()) needs_table = !global && !(b[i + 9] & 0x80);
+      break;
+    } else {
+      break;
+    }
+  }
+  if (!clear_at && !needs_table) return {};
+  out.assign(b.begin(), b.end());
+  if (clear_at) out[clear_at] &= 0xFE;
+  if (needs_table) {
+    std::vector<uint8_t> gray(768);
+    for (int k = 0; k < 256; ++k) gray[k * 3] = gray[k * 3 + 1] = gray[k * 3 + 2] = uint8_t(k);
+    out[10] |= 0x87;
+    out.insert(out.begin() + 13, gray.begin(), gray.end());
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string jpeg_exif_datetime(std::span<const uint8_t> b) {
@@ -265,6 +304,11 @@ RgbImage decode_image(std::span<const uint8_t> bytes, const DecodeOptions& optio
   const std::string f(fmt);
   if (f == "PNG" && bytes.size() >= 24) { hw = rd32(bytes.data() + 16, false); hh = rd32(bytes.data() + 20, false); }
   if (f == "GIF" && bytes.size() >= 10) { hw = rd16(bytes.data() + 6, true); hh = rd16(bytes.data() + 8, true); }
+  if (f == "BMP") {
+    // BMPs are read as PIL's BmpImagePlugin reads them (OS/2 and RLE files, any pixel offset,
+    // out-of-range palette indices, 16-bit scaling); stb_image only for what that reader declines.
+    if (auto img = decode_bmp_as_pil(bytes, options.max_pixels)) return *img;
+  }
   if (f == "BMP" && bytes.size() >= 26) {
     hw = rd32(bytes.data() + 18, true);
     const int32_t sh = int32_t(rd32(bytes.data() + 22, true));
@@ -273,8 +317,18 @@ RgbImage decode_image(std::span<const uint8_t> bytes, const DecodeOptions& optio
   if (hw * hh > options.max_pixels)
     throw Error(ErrorCode::ImageTooLarge, f + " of " + std::to_string(hw) + "x" + std::to_string(hh) + " pixels exceeds the limit of " +
                                               std::to_string(options.max_pixels) + " pixels");
+  std::vector<uint8_t> patched;
+  if (f == "GIF") {
+    patched = gif_as_pil_reads_it(bytes);
+    if (!patched.empty()) bytes = patched;
+  }
   int w = 0, h = 0, comp = 0;
-  if (!stbi_info_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp)) {
+  const bool stb_reads = stbi_info_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp) && w > 0 && h > 0;
+  if (!stb_reads && f == "BMP") {
+    // PIL also reads BMPs whose header stb_image rejects (pixel data at any declared offset, ...).
+    if (auto img = decode_bmp_as_pil(bytes, options.max_pixels)) return *img;
+  }
+  if (!stb_reads && !stbi_info_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp)) {
     const char* why = stbi_failure_reason();
     throw Error(ErrorCode::InvalidImage, std::string(fmt) + " header is corrupt or truncated (" + (why ? why : "unknown") + ")");
   }
@@ -283,6 +337,9 @@ RgbImage decode_image(std::span<const uint8_t> bytes, const DecodeOptions& optio
     throw Error(ErrorCode::ImageTooLarge, std::string(fmt) + " of " + std::to_string(w) + "x" + std::to_string(h) + " pixels exceeds the limit of " +
                                               std::to_string(options.max_pixels) + " pixels");
   stbi_uc* px = stbi_load_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp, 3);
+  if (!px && f == "BMP") {
+    if (auto img = decode_bmp_as_pil(bytes, options.max_pixels)) return *img;
+  }
   if (!px) {
     const char* why = stbi_failure_reason();
     std::string reason = why ? why : "unknown";
