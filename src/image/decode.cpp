@@ -220,7 +220,7 @@ int tiff_orientation(std::span<const uint8_t> tiff) { return valid_orientation(o
 
 int png_orientation(std::span<const uint8_t> b) {
   if (!starts(b, 0, "\x89PNG\r\n\x1a\n")) return 1;
-  int exif = 0, xmp = 0;
+  int exif = 0, raw_profile = 0, xmp = 0;
   // Every chunk, before and after IDAT: PIL reads the late ones when it loads the pixels.
   for (size_t i = 8; i + 12 <= b.size();) {
     const size_t len = rd32(b.data() + i, false);
@@ -231,7 +231,41 @@ int png_orientation(std::span<const uint8_t> b) {
       // PIL drops a leading "Exif\0\0" as some writers add it.
       const size_t skip = len >= 6 && std::memcmp(d, "Exif\0\0", 6) == 0 ? 6 : 0;
       exif = orientation_from_tiff(d + skip, len - skip);
-    } else if (!xmp && (std::memcmp(type, "iTXt", 4) == 0 || std::memcmp(type, "tEXt", 4) == 0)) {
+    } else if (std::memcmp(type, "tEXt", 4) == 0 || std::memcmp(type, "zTXt", 4) == 0) {
+      // ImageMagick's "Raw profile type exif": "\nexif\n  <length>\n<hex lines>"; PIL joins the lines
+      // after the third newline and reads the hex as EXIF (with its "Exif\0\0" prefix).
+      static constexpr char rp[] = "Raw profile type exif";
+      if (len > sizeof rp && std::memcmp(d, rp, sizeof rp) == 0) {
+        std::string text;
+        if (type[0] == 't') {
+          text.assign(reinterpret_cast<const char*>(d) + sizeof rp, len - sizeof rp);
+        } else if (len > sizeof rp + 1) {
+          int n = 0;
+          if (char* z = stbi_zlib_decode_malloc(reinterpret_cast<const char*>(d) + sizeof rp + 1, int(len - sizeof rp - 1), &n)) {
+            text.assign(z, size_t(n));
+            STBI_FREE(z);
+          }
+        }
+        size_t at = 0;
+        for (int k = 0; k < 3 && at != std::string::npos; ++k) at = text.find('\n', at == 0 && k == 0 ? 0 : at + 1);
+        std::vector<uint8_t> blob;
+        int hi = -1;
+        for (size_t k = at == std::string::npos ? text.size() : at + 1; k < text.size(); ++k) {
+          const char c = text[k];
+          const int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+          if (v < 0) continue;
+          if (hi < 0) hi = v;
+          else blob.push_back(uint8_t(hi << 4 | v)), hi = -1;
+        }
+        const size_t skip = blob.size() >= 6 && std::memcmp(blob.data(), "Exif\0\0", 6) == 0 ? 6 : 0;
+        if (blob.size() > skip) raw_profile = orientation_from_tiff(blob.data() + skip, blob.size() - skip);
+      }
+      if (!xmp && type[0] == 't') {
+        static constexpr char kw[] = "XML:com.adobe.xmp";
+        if (len > sizeof kw && std::memcmp(d, kw, sizeof kw) == 0)
+          xmp = xmp_orientation(std::string_view(reinterpret_cast<const char*>(d) + sizeof kw, len - sizeof kw));
+      }
+    } else if (!xmp && std::memcmp(type, "iTXt", 4) == 0) {
       static constexpr char kw[] = "XML:com.adobe.xmp";
       if (len > sizeof kw && std::memcmp(d, kw, sizeof kw) == 0) {
         std::string_view rest(reinterpret_cast<const char*>(d) + sizeof kw, len - sizeof kw);
@@ -259,7 +293,7 @@ int png_orientation(std::span<const uint8_t> b) {
     }
     i += 12 + len;
   }
-  return valid_orientation(exif ? exif : xmp);
+  return valid_orientation(exif ? exif : raw_profile ? raw_profile : xmp);
 }
 
 RgbImage apply_orientation(const RgbImage& in, int o) {
