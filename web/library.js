@@ -6,6 +6,7 @@ import { ClipfindError, CorruptDataError, InvalidInputError, NotFoundError } fro
 import { FlatIndex } from './flat_index.js';
 import { imageInfo } from './image.js';
 import { checkIndexes, decodeLibraryFile, encodeLibraryFile, weightsProblem } from './library_file.js';
+import { exportSql, readRows, syncTo } from './library_pg.js';
 import { readStored, writeStored } from './library_store.js';
 import { parseQuery, parseTerm } from './query.js';
 
@@ -411,6 +412,41 @@ export class Library {
     const fresh = await Library.create(model, { weights: this.#weights });
     const summary = await fresh.add(items, options);
     return { library: fresh, summary };
+  }
+
+  /** The SQL script that puts this library into PostgreSQL + pgvector (schema in README). */
+  toSql(options) { return exportSql(this.#pgSource(), options); }
+
+  /** Makes a PostgreSQL table equal to this library: incremental, in bounded transactions, resumable. */
+  syncTo(client, options) { return syncTo(this.#pgSource(), client, options); }
+
+  /** A library from a table that toSql/syncTo wrote, embedded with `model` (checked per row). */
+  static async fromPostgres(client, model, { table, weights, storage } = {}) {
+    const rows = await readRows(client, { table, model: model.info.id, dim: model.info.dim });
+    const lib = await Library.create(model, { weights, storage });
+    try {
+      const neutral = await lib.#neutralEmbeddings();
+      for (const r of rows) {
+        lib.#images.add([r.id], r.image);
+        const caption = r.caption && r.captionVector ? r.caption : null;
+        if (caption) lib.#captions.add([r.id], r.captionVector);
+        lib.#items.set(r.id, { tags: [], ...r.meta, id: r.id, caption, neutral: lib.#baseline(r.image, neutral) });
+      }
+    } catch (err) {
+      lib.close();
+      throw err;
+    }
+    return lib;
+  }
+
+  // What library_pg.js reads: the model identity, items and their vectors.
+  #pgSource() {
+    return {
+      model: this.#modelInfo.id,
+      dim: this.#modelInfo.dim,
+      items: this.#items.values(),
+      vectors: (id) => ({ image: this.#images.get(id), caption: this.#captions.has(id) ? this.#captions.get(id) : undefined }),
+    };
   }
 
   close() {
