@@ -373,16 +373,17 @@ export class Library {
       } else {
         // Images against images: the library is the null; below minLibrary items only copies count.
         zImage[i] = libI[i];
-        relImage = libImage ? zImage[i] >= opts.z : s >= opts.copy;
+        // Exact and near copies (cosine >= copy) are relevant whatever the library looks like.
+        relImage = (libImage !== null && zImage[i] >= opts.z) || s >= opts.copy;
         zCaption[i] = libC[i];
         const image = libImage ? zImage[i] : s;
         // A caption can lift a photo, never drag it below its own copy.
-        const lift = cs >= 0 && libCaption && w.image > 0 ? (w.caption / w.image) * Math.max(0, zCaption[i]) : 0;
+        // ... and only as far as its image evidence goes (captions reinforce, never replace, likeness).
+        const lift = cs >= 0 && libCaption && w.image > 0 ? (w.caption / w.image) * Math.min(Math.max(0, zCaption[i]), Math.max(0, image)) : 0;
         score[i] = target === 'captions' ? zCaption[i] : image + lift;
-        if (selfIds.has(imageIds[i])) {
-          first[i] = 1;
-          relImage = true;
-        }
+        // The query photo itself first, then its copies, then the rest.
+        first[i] = selfIds.has(imageIds[i]) ? 2 : s >= opts.copy ? 1 : 0;
+        if (first[i]) relImage = true;
       }
       relevant[i] = opts.off ? 0 : (useImage && relImage) || (useCaption && relCaption) ? 1 : 0;
       if (Number.isNaN(score[i])) score[i] = -Infinity;

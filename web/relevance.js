@@ -18,7 +18,7 @@ export const DEFAULT_CUTOFF = Object.freeze({
   zLibrary: 2, // ... and zLibrary robust deviations above the query's median over the library
   minLibrary: 16, // fewer items than this of a kind: the library null is not used (too few to estimate)
   probability: 0.01, // a calibrated SigLIP's sigmoid must also reach this (the model's own word)
-  copy: 0.999, // image queries in libraries below minLibrary: cosine of an exact or near copy
+  copy: 0.999, // image queries: cosine of an exact or near copy (relevant, ranked right after the photo itself)
 });
 
 /** Median and robust scale (1.4826·MAD) of up to 4,096 evenly strided values, or null if too few. */

@@ -86,13 +86,14 @@ async function measure(model, seed) {
     const { results } = await lib.search(`id:${id}`, { k: 10 });
     imageQueries++;
     if (results[0].id === id && results[0].relevant) selfFirst++;
-    for (const [a, b] of copies) if (a === id) { copyQueries++; if (results.find((r) => r.id === b)?.relevant && results[1].id === b) copyRelevant++; }
+    for (const [a, b] of copies) if (a === id) { copyQueries++; if (results.find((r) => r.id === b)?.relevant && results[1].id === b) copyRelevant++; else if (process.env.DEBUG) console.log('# id', a, b, JSON.stringify(results.slice(0, 3).map((r) => [r.id, r.score, r.imageScore, r.relevant]))); }
     for (const [a, b] of near) if (a === id && results.find((r) => r.id === b)?.relevant) nearRelevant++;
   }
   for (const [a, b] of copies) {
     const bytes = items.find((it) => it.id === a).image;
     const { results } = await lib.search([{ image: bytes }], { k: 2 });
     if (new Set(results.map((r) => r.id)).size === 2 && results.every((r) => [a, b].includes(r.id) && r.relevant)) bytesFirst++;
+    else if (process.env.DEBUG) console.log('# bytes', a, b, JSON.stringify(results.map((r) => [r.id, r.score, r.imageScore, r.relevant])));
   }
   lib.close();
   const present = COMBOS.length - absentQueries;
