@@ -485,7 +485,10 @@ export class Library {
   }
 
   /** The SQL script that puts this library into PostgreSQL + pgvector (schema in README). */
-  toSql(options) { return exportSql(this.#pgSource(), options); }
+  toSql(options) { return [...this.sqlStatements(options)].join(''); }
+
+  /** The same script statement by statement, for libraries too large for one string. */
+  sqlStatements(options) { return exportSql(this.#pgSource(), options); }
 
   /** Makes a PostgreSQL table equal to this library: incremental, in bounded transactions, resumable. */
   syncTo(client, options) { return syncTo(this.#pgSource(), client, options); }
