@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <span>
 #include <vector>
 
@@ -21,6 +22,19 @@ inline size_t rows_per_block(size_t row_bytes) {
   size_t rows = 4;
   while (rows * 2 * row_bytes <= kBlockBytes) rows *= 2;
   return rows;
+}
+
+// Blocks start on a 64-byte boundary (a cache line): the kernels' 16-byte loads then never straddle
+// one at a row start, whatever the allocator's own alignment (8 bytes in emscripten's dlmalloc).
+template <class T>
+struct AlignedDelete {
+  void operator()(T* p) const { ::operator delete[](p, std::align_val_t(64)); }
+};
+template <class T>
+using BlockPtr = std::unique_ptr<T[], AlignedDelete<T>>;
+template <class T>
+BlockPtr<T> new_block(size_t count) {
+  return BlockPtr<T>(static_cast<T*>(::operator new[](count * sizeof(T), std::align_val_t(64))));
 }
 
 template <class T>
@@ -58,11 +72,11 @@ class BlockStore {
     if (b == blocks_.size()) {
       // A fresh block starts small and doubles, so a small index stays small; only this last
       // block is ever copied (at most one block's worth, never the stored rows as a whole).
-      blocks_.emplace_back(new T[width_ * first_rows()]);
+      blocks_.push_back(new_block<T>(width_ * first_rows()));
       last_rows_ = first_rows();
     } else if (b + 1 == blocks_.size() && r == last_rows_) {
       const size_t grown = std::min(block_rows_, last_rows_ * 2);
-      std::unique_ptr<T[]> bigger(new T[width_ * grown]);
+      BlockPtr<T> bigger = new_block<T>(width_ * grown);
       std::memcpy(bigger.get(), blocks_[b].get(), r * width_ * sizeof(T));
       blocks_[b] = std::move(bigger);
       last_rows_ = grown;
@@ -98,7 +112,7 @@ class BlockStore {
   size_t block_rows_ = 4;
   size_t rows_ = 0;
   size_t last_rows_ = 0;  // rows allocated in the last block (the others hold block_rows_)
-  std::vector<std::unique_ptr<T[]>> blocks_;
+  std::vector<BlockPtr<T>> blocks_;
 };
 
 }  // namespace clipfind

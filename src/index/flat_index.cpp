@@ -300,34 +300,28 @@ std::vector<SearchHit> FlatIndex::search(std::span<const float> query, size_t k,
 
   const bool rerank = opt_.rerank > 0;
   TopK top(rerank ? std::min(n, k * opt_.rerank) : k);
-  // Score runs of up to 256 rows (within one block) with the multi-row kernels, then select;
-  // filtering happens at selection.
+  // Score runs of up to 256 rows with the multi-row kernels, then select; filtering happens at
+  // selection.
   constexpr size_t kRun = 256;
   float scores[kRun];
   int32_t iscores[kRun];
-  auto select = [&](size_t first, size_t count) {
+  // Rows are contiguous within a block; a run never crosses one.
+  for (size_t begin = 0; begin < n;) {
+    const size_t count = std::min({kRun, n - begin, kRun - begin % kRun, row_block_end(begin) - begin});
+    if (opt_.storage == Storage::F32) {
+      kernels::dot_f32_rows(q.data(), f32_.row(begin), dim, count, scores);
+    } else if (opt_.storage == Storage::I8) {
+      kernels::dot_i8_rows(q16.data(), i8_.row(begin), dim, count, iscores);
+      for (size_t r = 0; r < count; ++r) scores[r] = float(iscores[r]) * qscale * i8_scale_[begin + r];
+    } else {
+      kernels::dot_f16_rows_half_query(qh.data(), f16_.row(begin), dim, count, scores);
+    }
     for (size_t r = 0; r < count; ++r) {
-      const size_t slot = first + r;
+      const size_t slot = begin + r;
       if (keep && !keep(ids_[slot])) continue;
       top.push(static_cast<uint32_t>(slot), scores[r], seq_[slot]);
     }
-  };
-  if (opt_.storage == Storage::F32) {
-    f32_.for_each_run(n, kRun, [&](const float* rows, size_t first, size_t count) {
-      kernels::dot_f32_rows(q.data(), rows, dim, count, scores);
-      select(first, count);
-    });
-  } else if (opt_.storage == Storage::I8) {
-    i8_.for_each_run(n, kRun, [&](const int8_t* rows, size_t first, size_t count) {
-      kernels::dot_i8_rows(q16.data(), rows, dim, count, iscores);
-      for (size_t r = 0; r < count; ++r) scores[r] = float(iscores[r]) * qscale * i8_scale_[first + r];
-      select(first, count);
-    });
-  } else {
-    f16_.for_each_run(n, kRun, [&](const uint16_t* rows, size_t first, size_t count) {
-      kernels::dot_f16_rows_half_query(qh.data(), rows, dim, count, scores);
-      select(first, count);
-    });
+    begin += count;
   }
   std::vector<Hit> hits = top.take_sorted();
   if (rerank) {

@@ -98,6 +98,10 @@ class FlatIndex {
   static std::string quote(std::string_view id);  // an id for an error message, cut at 64 bytes
   bool exact_copy() const { return opt_.storage == Storage::F32 || opt_.rerank > 0; }
   // Vectors stored, staged ones included.
+  size_t row_block_end(size_t row) const {  // the first row of the next block in the scanned store
+    const size_t b = opt_.storage == Storage::F32 ? f32_.block_rows() : opt_.storage == Storage::F16 ? f16_.block_rows() : i8_.block_rows();
+    return (row / b + 1) * b;
+  }
   size_t stored_rows() const { return opt_.storage == Storage::F32 ? f32_.rows() : opt_.storage == Storage::F16 ? f16_.rows() : i8_.rows(); }
   void check_vectors(std::span<const float> vectors, size_t n, size_t first, const char* what) const;
   void normalized(const float* v, float* out) const;
