@@ -194,8 +194,12 @@ void FlatIndex::commit_add(std::span<const std::string> ids) {
     throw;
   }
   staged_want_ = 0;
-  ids_.reserve(base + n);
-  seq_.reserve(base + n);
+  // Grown geometrically: reserving exactly per batch would reallocate at every add, leaving holes
+  // in the heap that a slightly larger request never fits.
+  if (ids_.capacity() < base + n) {
+    ids_.reserve(std::max(base + n, ids_.capacity() * 2));
+    seq_.reserve(ids_.capacity());
+  }
   for (size_t i = 0; i < n; ++i) {
     ids_.push_back(ids[i]);
     seq_.push_back(next_seq_++);
