@@ -9,13 +9,14 @@ export function browserSkipReason() {
   return false;
 }
 
-export async function withBrowser(fn, { webgpu = true, roots = ['web', 'models', 'tests'], isolation = true } = {}) {
+export async function withBrowser(fn, { webgpu = true, roots = ['web', 'models', 'tests'], isolation = true, args: extraArgs = [] } = {}) {
   const { chromium } = await import('playwright-core');
   const server = createServer({ roots, isolation });
   await new Promise((res) => server.listen(0, '127.0.0.1', res));
   const origin = `http://127.0.0.1:${server.address().port}`;
   const args = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
   if (webgpu) args.push('--enable-unsafe-webgpu');
+  args.push(...extraArgs);
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args });
   const requests = [];
   try {
