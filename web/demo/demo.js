@@ -232,6 +232,7 @@ async function checkStorage(m, dtype) {
 
 function showModelProgress({ file, loaded, total, cached }) {
   if (cached) return;
+  if (total && loaded >= total) return hideModelProgress(); // this file is done
   const bar = $('model-progress');
   bar.hidden = false;
   $('model-progress-text').hidden = false;
