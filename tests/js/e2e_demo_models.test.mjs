@@ -141,6 +141,10 @@ test('demo: dropped download (clear message, retry works), 404 names the file, s
       assert.match(await page.textContent('[data-testid=backend]'), /^WASM \(software GPU skipped\)/);
       assert.equal(await page.$eval('[data-testid=dtype-select] option[value=auto]', (o) => o.textContent), 'auto: q8');
 
+      // two photos with the built-in model (the library the switch below asks about)
+      await page.setInputFiles('[data-testid=import-input]', gallery.slice(0, 2));
+      await importDone(page);
+
       // the connection drops half-way through the vision model: a clear message, then Retry works
       hub.dropNext('onnx/vision_model_quantized.onnx');
       await page.selectOption('[data-testid=model-select]', 'catalog:clip-vit-base-patch32');
@@ -149,6 +153,11 @@ test('demo: dropped download (clear message, retry works), 404 names the file, s
       assert.equal(await page.$eval('[data-testid=model-select]', (s) => s.value), 'tiny', 'the built-in model stays in use');
       await page.click('[data-testid=model-retry]');
       await waitStatus(page, /clipfind-test\/clip \(q8\) ready on WASM \(software GPU skipped\)/);
+      // keep a separate library per model: the new one starts empty, the old one is untouched
+      await page.waitForSelector('[data-testid=switch-prompt]:not([hidden])');
+      await page.click('[data-testid=switch-keep]');
+      assert.match(await statusText(page), /Keeping a separate library for clipfind-test\/clip \(0 photos\)/);
+      assert.equal(await page.textContent('#library-size'), '0 photos');
 
       // a file the hub does not have: the message names it
       await page.selectOption('[data-testid=model-select]', 'catalog:clip-vit-base-patch16');
@@ -217,4 +226,20 @@ test('demo: a page closed mid-import keeps the last checkpoint; re-import skips 
     assert.ok(!statuses.some((s) => /failed:|Import failed|already/.test(s)), statuses.join('\n'));
     assert.equal(await photosIndexed(again), 200);
   }, { webgpu: false, roots: ['web', 'models'] });
+});
+
+test('demo: the CSP is enforced on every redirect hop (a mirror that lists only itself cannot follow the 302)', { skip, timeout: 120000 }, async () => {
+  const hub = await startMockHub({ repos: { [CLIP]: { dir: fixture } } });
+  try {
+    await withBrowser(async ({ page, origin }) => {
+      await ready(page, `${origin}/web/demo/?backend=wasm&sw=0`);
+      await page.selectOption('[data-testid=model-select]', 'catalog:clip-vit-base-patch32');
+      const blocked = await waitStatus(page, /failed/);
+      assert.match(blocked, /onnx\/text_model_quantized\.onnx: download from http:\/\/127\.0\.0\.1:\d+ failed .*Content-Security-Policy/);
+      assert.ok(hub.requests.includes(`hub /${CLIP}/resolve/main/onnx/text_model_quantized.onnx`), 'the hub (allowed) was asked');
+      assert.deepEqual(hub.requests.filter((r) => r.startsWith('cdn ')), [], 'the redirect to the CDN (not allowed) was never followed');
+    }, { webgpu: false, roots: ['web', 'models'], modelHosts: [hub.origin] });
+  } finally {
+    await hub.close();
+  }
 });
