@@ -1,62 +1,71 @@
 #!/usr/bin/env node
-// clipfind command-line interface. Each command keeps the exact contract of its issue.
+// clipfind command-line interface: dispatches to the commands of bin/cli/commands.mjs, where each
+// command's options and help live. Exit status: 0 success, 1 an input failed, 2 a usage error.
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { COMMANDS, commandHelp, parseOptions } from './cli/commands.mjs';
+import { UsageError } from './cli/usage.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-const HELP = `clipfind ${pkg.version} — on-device image and caption search with CLIP-family models
+function mainHelp() {
+  const rows = COMMANDS.map((c) => [c.synopsis.replace(/^clipfind /, ''), c.summary]);
+  return `clipfind ${pkg.version} — on-device image and caption search with CLIP-family models
 
 Usage: clipfind <command> [options]
 
 Commands:
-  tokenize --tokenizer PATH          token ids of each stdin line, as JSON arrays
-  preprocess --model DIR --out OUTDIR IMAGE...
-                                     model input tensors (float32 CHW) of images
-  embed --model DIR [--text T]... [--image PATH]... [--backend auto|webgpu|wasm]
-                                     L2-normalized embeddings, one JSON line per input
-  index --model DIR --library FILE [--captions FILE.json] PATH...
-                                     add images (files or folders, recursive) to a library
-  search --library FILE --model DIR [-k N] [--no-cutoff] --json [--] TERM...
-                                     TERM: text, image:PATH or id:ITEM; -TERM negates, N:TERM weighs
-  remove --library FILE ID...        remove items
-  tag --library FILE --model DIR LABEL...
-                                     zero-shot tags per item
-  dupes --library FILE               near-duplicate groups
-  --help, -h                         show this help
+${rows.map(([s, d]) => `  ${s}\n      ${d}`).join('\n')}
+  --help, -h                         show this help (clipfind <command> --help: that command's)
   --version, -v                      print the version
 
+--model DIR: a model folder in the Hugging Face ONNX layout, or builtin:tiny (the built-in shapes model).
 Exit status: 0 on success, 1 when an input failed, 2 on a usage error.
 `;
+}
 
 async function main(argv) {
-  const [cmd] = argv;
-  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    process.stdout.write(HELP);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    process.stdout.write(mainHelp());
     return 0;
   }
-  if (cmd === '--version' || cmd === '-v') {
+  if (name === '--version' || name === '-v') {
     process.stdout.write(`${pkg.version}\n`);
     return 0;
   }
-  const commands = { tokenize: './cli/tokenize.mjs', preprocess: './cli/preprocess.mjs', embed: './cli/embed.mjs' };
-  if (commands[cmd]) {
-    const mod = await import(commands[cmd]);
-    return mod.run(argv.slice(1));
+  const spec = COMMANDS.find((c) => c.name === (name === 'help' ? rest[0] : name));
+  if (name === 'help') {
+    process.stdout.write(spec ? commandHelp(spec) : mainHelp());
+    return spec || rest[0] === undefined ? 0 : 2;
   }
-  if (['index', 'search', 'remove', 'tag', 'dupes'].includes(cmd)) {
-    const lib = await import('./cli/library.mjs');
-    return lib[cmd](argv.slice(1));
+  if (!spec) {
+    process.stderr.write(`clipfind: unknown command '${name}' (see clipfind --help)\n`);
+    return 2;
   }
-  process.stderr.write(`clipfind: unknown command '${cmd}' (see clipfind --help)\n`);
-  return 2;
+  const end = rest.indexOf('--');
+  const options = end < 0 ? rest : rest.slice(0, end);
+  if (options.includes('--help') || options.includes('-h')) {
+    process.stdout.write(commandHelp(spec));
+    return 0;
+  }
+  try {
+    const parsed = parseArgs({ args: rest, options: parseOptions(spec), allowPositionals: spec.positionals, strict: true, tokens: true });
+    const { run } = await spec.load();
+    return await run(parsed);
+  } catch (err) {
+    // node:util parseArgs rejects unknown or malformed options: a usage error, like a missing one.
+    const parseError = typeof err?.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS');
+    if (!parseError && !(err instanceof UsageError)) throw err;
+    process.stderr.write(`clipfind ${name}: ${err.message}\nusage: ${spec.synopsis}\n(see clipfind ${name} --help)\n`);
+    return 2;
+  }
 }
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err) => {
-    // node:util parseArgs rejects unknown or malformed options: a usage error, like a missing one.
-    const usage = typeof err?.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(usage ? `clipfind: ${err.message} (see clipfind --help)\n` : `clipfind: ${err?.code ? `${err.code}: ` : ''}${err?.message ?? err}\n`);
-    process.exitCode = usage ? 2 : 1;
+    process.stderr.write(`clipfind: ${err?.code ? `${err.code}: ` : ''}${err?.message ?? err}\n`);
+    process.exitCode = 1;
   },
 );

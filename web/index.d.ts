@@ -144,7 +144,7 @@ export type ModelSource = string | URL | FileList | File[] | FileSystemDirectory
 export type ImageInput = Uint8Array | ArrayBuffer | Blob | ImageData | ImageBitmap;
 
 export declare class Model {
-  /** Directory (Node), base URL (cached for offline use), picked files or a directory handle. */
+  /** 'builtin:tiny' (the built-in model; bundlers emit its files), a directory (Node), a base URL (cached for offline use), picked files or a directory handle. */
   static load(source: ModelSource, options?: ModelLoadOptions): Promise<Model>;
   /**
    * The backend `requested` would run here, without loading a model: 'auto' skips software

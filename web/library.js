@@ -145,7 +145,14 @@ export class Library {
 
   /** Opens a saved library: a file path in Node, a name in the browser's private storage. */
   static async open(name, model, options) {
-    return Library.fromBytes(await readStored(name), model, options);
+    const bytes = await readStored(name);
+    try {
+      return await Library.fromBytes(bytes, model, options);
+    } catch (err) {
+      // Name the file: a person with several libraries needs to know which one is damaged.
+      if (err instanceof ClipfindError && !err.message.startsWith(`${name}:`)) err.message = `${name}: ${err.message}`;
+      throw err;
+    }
   }
 
   /** Saves atomically: an interrupted save leaves the previous version readable. */

@@ -2,12 +2,12 @@
 // Private File System in browsers (its writable streams swap on close), IndexedDB where OPFS is
 // missing. In every case an interrupted save leaves the previous library intact.
 import { NotFoundError } from './errors.js';
+import { isNode, nodeImport } from './env.js';
 
-const isNode = typeof process !== 'undefined' && process.versions?.node != null && typeof window === 'undefined' && typeof WorkerGlobalScope === 'undefined';
 
 async function nodeWrite(file, bytes) {
-  const fs = await import('node:fs/promises');
-  const path = await import('node:path');
+  const fs = await nodeImport('node:fs/promises');
+  const path = await nodeImport('node:path');
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${Date.now()}`);
   const h = await fs.open(tmp, 'w');
@@ -27,7 +27,7 @@ async function nodeWrite(file, bytes) {
 }
 
 async function nodeRead(file) {
-  const fs = await import('node:fs/promises');
+  const fs = await nodeImport('node:fs/promises');
   try {
     return new Uint8Array(await fs.readFile(file));
   } catch (err) {
@@ -97,7 +97,7 @@ export async function readStored(name) {
 
 export async function deleteStored(name) {
   if (isNode) {
-    const fs = await import('node:fs/promises');
+    const fs = await nodeImport('node:fs/promises');
     await fs.rm(name, { force: true });
     return;
   }

@@ -9,8 +9,8 @@ import { scoreFromCosine } from './scoring.js';
 import { sha256Hex } from './digest.js';
 import { Tokenizer } from './tokenizer.js';
 import { loadWasm } from './wasm.js';
+import { isNode, nodeImport } from './env.js';
 
-const isNode = typeof process !== 'undefined' && process.versions?.node != null && typeof window === 'undefined';
 
 // How each family pads text and turns cosine similarity into a score.
 const FAMILIES = {
@@ -23,29 +23,55 @@ const FAMILIES = {
 
 const DTYPE_SUFFIX = { fp32: '', fp16: '_fp16', q8: '_quantized', quantized: '_quantized', int8: '_int8', uint8: '_uint8', q4: '_q4' };
 
-// ONNX Runtime Web: in Node its package entry (WASM backend); in browsers the build for the chosen
-// backend from web/vendor/ort/ (copied there by the build), so pages need no bundler or import map.
+// ONNX Runtime Web: in Node its package entry (WASM backend). In browsers, first the builds the
+// repository's build copies to web/vendor/ort/ (pages served as files, no bundler or import map), then
+// the `onnxruntime-web` dependency by name, which bundlers (Vite, webpack) resolve and package with its
+// .wasm; served unbundled from node_modules, the sibling package's dist/ is the last resort.
 const ortBuilds = new Map();
 function defaultOrt(backend) {
-  const key = isNode ? 'node' : backend === 'webgpu' ? 'ort.webgpu.min.mjs' : 'ort.wasm.min.mjs';
-  if (!ortBuilds.has(key)) ortBuilds.set(key, isNode ? import('onnxruntime-web') : browserOrt(key));
+  const key = isNode ? 'node' : backend === 'webgpu' ? 'webgpu' : 'wasm';
+  if (!ortBuilds.has(key)) ortBuilds.set(key, isNode ? nodeImport('onnxruntime-web') : browserOrt(key));
   return ortBuilds.get(key);
 }
 
+const ORT_FILES = {
+  wasm: { entry: 'ort.wasm.min.mjs', factory: 'ort-wasm-simd-threaded' },
+  webgpu: { entry: 'ort.webgpu.min.mjs', factory: 'ort-wasm-simd-threaded.asyncify' },
+};
+// Directories (relative to this file) that may hold ORT's unbundled files. Held in a variable so
+// bundlers do not try to resolve them at build time.
+const ORT_DIRS = ['./vendor/ort/', '../../onnxruntime-web/dist/'];
+
 async function browserOrt(key) {
-  const base = new URL('./vendor/ort/', import.meta.url);
-  const ort = await import(/* @vite-ignore */ new URL(key, base).href);
-  // ORT starts its WASM threads from the factory script; from a blob URL those workers share this
-  // context's service worker, so they load offline as well.
-  const factory = key === 'ort.webgpu.min.mjs' ? 'ort-wasm-simd-threaded.asyncify' : 'ort-wasm-simd-threaded';
+  const { entry, factory } = ORT_FILES[key];
+  // A bundler rewrites these literal specifiers to its own chunks; unbundled, a bare specifier fails
+  // at once (no request), and the files served beside this module are used.
   try {
-    const text = await (await fetch(new URL(`${factory}.mjs`, base))).text();
-    const mjs = URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));
-    ort.env.wasm.wasmPaths = { mjs, wasm: new URL(`${factory}.wasm`, base).href };
-  } catch {
-    ort.env.wasm.wasmPaths = base.href;
+    const ort = key === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm');
+    return ort.default?.InferenceSession ? ort.default : ort;
+  } catch {}
+  let lastError;
+  for (const dir of ORT_DIRS) {
+    const base = new URL(dir, import.meta.url);
+    let ort;
+    try {
+      ort = await import(/* @vite-ignore */ /* webpackIgnore: true */ new URL(entry, base).href);
+    } catch (err) {
+      lastError = err;
+      continue;
+    }
+    // ORT starts its WASM threads from the factory script; from a blob URL those workers share this
+    // context's service worker, so they load offline as well.
+    try {
+      const text = await (await fetch(new URL(`${factory}.mjs`, base))).text();
+      const mjs = URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));
+      ort.env.wasm.wasmPaths = { mjs, wasm: new URL(`${factory}.wasm`, base).href };
+    } catch {
+      ort.env.wasm.wasmPaths = base.href;
+    }
+    return ort;
   }
-  return ort;
+  throw new ClipfindError('BACKEND_UNAVAILABLE', `ONNX Runtime Web could not be loaded: import 'clipfind' through a bundler, or serve the package with web/vendor/ort/ (npm run build) or node_modules/onnxruntime-web beside it (${lastError?.message ?? 'not found'})`);
 }
 
 function concat(parts) {

@@ -1,8 +1,8 @@
 // Where model files come from: a directory (Node), a base URL (streamed, with progress, kept in the
 // Cache API so the second load works offline), files the user picked (FileList or a directory handle).
 import { ClipfindError, InvalidInputError, NotFoundError } from './errors.js';
+import { isNode, nodeImport } from './env.js';
 
-const isNode = typeof process !== 'undefined' && process.versions?.node != null && typeof window === 'undefined';
 export const CACHE_NAME = 'clipfind-models-v1';
 
 function notFound(where, file) {
@@ -54,8 +54,8 @@ class DirectorySource {
     this.name = dir.replace(/\/+$/, '').split('/').pop();
   }
   async readBytes(file) {
-    const { readFile } = await import('node:fs/promises');
-    const { join } = await import('node:path');
+    const { readFile } = await nodeImport('node:fs/promises');
+    const { join } = await nodeImport('node:path');
     try {
       return new Uint8Array(await readFile(join(this.dir, file)));
     } catch (err) {
@@ -64,8 +64,8 @@ class DirectorySource {
     }
   }
   async has(file) {
-    const { access } = await import('node:fs/promises');
-    const { join } = await import('node:path');
+    const { access } = await nodeImport('node:fs/promises');
+    const { join } = await nodeImport('node:path');
     return access(join(this.dir, file)).then(() => true, () => false);
   }
 }
@@ -154,10 +154,42 @@ class HandleSource {
   async has(file) { return (await this.#file(file)) !== null; }
 }
 
+// 'builtin:NAME': a model that ships in the package (models/NAME/), located through web/builtin_models.js
+// so bundlers emit its files; read from disk in Node, fetched in pages.
+class BuiltinSource {
+  constructor(name) {
+    this.name = name;
+  }
+  async #url(file) {
+    const { BUILTIN_MODELS } = await import('./builtin_models.js');
+    const files = BUILTIN_MODELS[this.name];
+    if (!files) throw new NotFoundError('NOT_FOUND', `builtin:${this.name}: no such built-in model (built in: ${Object.keys(BUILTIN_MODELS).map((n) => `builtin:${n}`).join(', ')})`);
+    return files()[file] ?? null;
+  }
+  async readBytes(file, onProgress) {
+    const url = await this.#url(file);
+    if (!url) throw notFound(`builtin:${this.name}`, file);
+    if (url.protocol === 'file:') {
+      const { readFile } = await nodeImport('node:fs/promises');
+      return new Uint8Array(await readFile(url));
+    }
+    let response;
+    try {
+      response = await fetch(url);
+    } catch (err) {
+      throw new ClipfindError('NETWORK', `builtin:${this.name}: ${file}: download failed (${err.message})`);
+    }
+    if (!response.ok) throw new ClipfindError(response.status === 404 ? 'NOT_FOUND' : 'NETWORK', `builtin:${this.name}: ${file}: HTTP ${response.status} from ${url.href}`);
+    return readWithProgress(response, file, onProgress);
+  }
+  async has(file) { return (await this.#url(file)) !== null; }
+}
+
 export function resolveSource(source) {
   if (source && typeof source.readBytes === 'function' && typeof source.has === 'function') return source;
   if (source instanceof URL) return new UrlSource(source.href);
   if (typeof source === 'string') {
+    if (source.startsWith('builtin:')) return new BuiltinSource(source.slice('builtin:'.length));
     if (/^https?:\/\//.test(source) || !isNode) return new UrlSource(source);
     return new DirectorySource(source);
   }

@@ -2,6 +2,22 @@
 import { ClosedError, makeError } from './errors.js';
 import { scoreFromCosine } from './scoring.js';
 
+// Served as the package's own files (this module keeps its name), a page controlled by a service worker
+// starts the worker from a blob-URL bootstrap: it inherits the page's service worker, so the worker's
+// modules load from the offline cache too (a worker started from its own URL, outside the service
+// worker's scope, was not intercepted in Chromium). Otherwise the worker starts with the one expression
+// bundlers (Vite, webpack 5, Parcel) recognise and bundle with its imports.
+const WORKER_FILE = './worker.js';
+function startWorker() {
+  const unbundled = import.meta.url.endsWith('/remote_model.js');
+  if (unbundled && typeof navigator !== 'undefined' && navigator.serviceWorker?.controller) {
+    const boot = URL.createObjectURL(new Blob([`import ${JSON.stringify(new URL(WORKER_FILE, import.meta.url).href)};`], { type: 'text/javascript' }));
+    setTimeout(() => URL.revokeObjectURL(boot), 60000);
+    return new Worker(boot, { type: 'module', name: 'clipfind-model' });
+  }
+  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'clipfind-model' });
+}
+
 export class RemoteModel {
   #worker;
   #pending = new Map();
@@ -33,11 +49,7 @@ export class RemoteModel {
   static async load(source, { onProgress, ...options } = {}) {
     // The worker's own location is a blob: URL, so relative model URLs are resolved here.
     if (typeof source === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(source)) source = new URL(source, location.href).href;
-    // A blob-URL bootstrap inherits the page's service worker, so the worker's modules load from the
-    // offline cache too (a worker started from its own URL was not intercepted in Chromium).
-    const boot = URL.createObjectURL(new Blob([`import ${JSON.stringify(new URL('./worker.js', import.meta.url).href)};`], { type: 'text/javascript' }));
-    const worker = new Worker(boot, { type: 'module', name: 'clipfind-model' });
-    setTimeout(() => URL.revokeObjectURL(boot), 60000);
+    const worker = startWorker();
     const remote = new RemoteModel(worker);
     try {
       remote.info = await remote.#call('load', [source, options], onProgress);

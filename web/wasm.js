@@ -2,18 +2,19 @@
 // in Node it is read from disk and handed over as `wasmBinary` (the emscripten 3.1.6 ES6 glue would
 // otherwise reach for __dirname/require, which ES modules lack).
 import createClipfindModule from './wasm/clipfind.mjs';
+import { isNode, nodeImport } from './env.js';
 
 let modulePromise = null;
 
-const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
 
 async function instantiate() {
   const wasmUrl = new URL('./wasm/clipfind.wasm', import.meta.url);
   if (isNode) {
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = await nodeImport('node:fs/promises');
     return createClipfindModule({ wasmBinary: await readFile(wasmUrl) });
   }
-  return createClipfindModule({ locateFile: (file) => new URL(`./wasm/${file}`, import.meta.url).href });
+  // The one file the glue asks for is the .wasm; handing over the literal URL above lets bundlers emit it.
+  return createClipfindModule({ locateFile: (file) => (file.endsWith('.wasm') ? wasmUrl.href : file) });
 }
 
 /** @returns {Promise<any>} the initialized Emscripten module */

@@ -1,25 +1,16 @@
-// clipfind embed --model DIR [--text T]... [--image PATH]... [--backend auto|webgpu|wasm]
-// One JSON line per input, in command-line order: {"text", "embedding"} or {"image", "embedding"}.
+// clipfind embed: one JSON line per input, in command-line order: {"text", "embedding"} or
+// {"image", "embedding"}; TEXTs after -- (which may start with '-') come last.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { Model } from '../../web/index.js';
-
-export const usage = 'clipfind embed --model DIR [--text T]... [--image PATH]... [--backend auto|webgpu|wasm] [--dtype fp32|fp16|q8]';
+import { UsageError } from './usage.mjs';
 
 const round = (v) => Math.round(v * 1e7) / 1e7;
 
-export async function run(argv) {
-  const { values, tokens } = parseArgs({
-    args: argv,
-    options: { model: { type: 'string' }, text: { type: 'string', multiple: true }, image: { type: 'string', multiple: true }, backend: { type: 'string' }, dtype: { type: 'string' } },
-    strict: true,
-    tokens: true,
-  });
+export async function run({ values, positionals, tokens }) {
   const inputs = tokens.filter((t) => t.kind === 'option' && (t.name === 'text' || t.name === 'image')).map((t) => ({ kind: t.name, value: t.value }));
-  if (!values.model || inputs.length === 0) {
-    process.stderr.write(`usage: ${usage}\n`);
-    return 2;
-  }
+  for (const text of positionals) inputs.push({ kind: 'text', value: text });
+  if (!values.model) throw new UsageError('--model is required');
+  if (inputs.length === 0) throw new UsageError('nothing to embed: give --text, --image or texts after --');
   const model = await Model.load(values.model, { backend: values.backend ?? 'auto', dtype: values.dtype ?? 'fp32' });
   let failed = 0;
   for (const input of inputs) {

@@ -1,14 +1,14 @@
-// Library commands: index, search, remove, tag, dupes (contracts in README).
+// Library commands: index, search, remove, tag, dupes (options and help in commands.mjs).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Library, Model, parseTerm } from '../../web/index.js';
+import { UsageError } from './usage.mjs';
 
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.gif', '.bmp', '.webp', '.heic', '.heif', '.avif', '.tif', '.tiff']);
 
-function usageError(usage) {
-  process.stderr.write(`usage: ${usage}\n`);
-  return 2;
+function required(values, ...names) {
+  const missing = names.filter((n) => values[n] === undefined);
+  if (missing.length) throw new UsageError(`${missing.map((n) => `--${n}`).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required`);
 }
 
 function walk(root, rel, out) {
@@ -37,10 +37,9 @@ function readCaptions(file) {
   return captions;
 }
 
-export const indexUsage = 'clipfind index --model DIR --library FILE [--captions FILE.json] PATH...';
-export async function index(argv) {
-  const { values, positionals } = parseArgs({ args: argv, options: { model: { type: 'string' }, library: { type: 'string' }, captions: { type: 'string' }, backend: { type: 'string' } }, allowPositionals: true });
-  if (!values.model || !values.library || !positionals.length) return usageError(indexUsage);
+export async function index({ values, positionals }) {
+  required(values, 'model', 'library');
+  if (!positionals.length) throw new UsageError('no PATH given');
   const captions = values.captions ? readCaptions(values.captions) : {};
   const model = await Model.load(values.model, { backend: values.backend ?? 'auto' });
   const lib = await openOrCreate(values.library, model);
@@ -78,32 +77,42 @@ export async function index(argv) {
   return failed.length ? 1 : 0;
 }
 
-export const searchUsage = 'clipfind search --library FILE --model DIR [-k N] [--no-cutoff] --json [--] TERM...';
-export async function search(argv) {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { library: { type: 'string' }, model: { type: 'string' }, k: { type: 'string', short: 'k' }, 'no-cutoff': { type: 'boolean' }, json: { type: 'boolean' }, backend: { type: 'string' } },
-    allowPositionals: true,
-  });
-  if (!values.library || !values.model || !positionals.length) return usageError(searchUsage);
+export async function search({ values, positionals }) {
+  required(values, 'library', 'model');
+  if (!positionals.length) throw new UsageError('no TERM given');
   const k = values.k === undefined ? 10 : Number(values.k);
-  if (!Number.isInteger(k) || k < 0) return usageError(searchUsage);
+  if (!Number.isInteger(k) || k < 0) throw new UsageError(`-k must be a whole number >= 0, got '${values.k}'`);
   const model = await Model.load(values.model, { backend: values.backend ?? 'auto' });
   const lib = await Library.open(values.library, model);
   const terms = positionals.map(parseTerm).map((t) => (t.kind === 'image' ? { ...t, value: new Uint8Array(readFileSync(t.value)) } : t));
   const { results } = await lib.search(terms, { k, cutoff: values['no-cutoff'] ? false : 'auto' });
   const rows = results.map((r) => ({ id: r.id, score: r.score, imageScore: r.imageScore, captionScore: r.captionScore, relevant: r.relevant }));
   if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
-  else for (const r of rows) process.stdout.write(`${r.score.toFixed(4)}  ${r.relevant ? '*' : ' '}  ${r.id}\n`);
+  else process.stdout.write(resultTable(rows, positionals.join(' '), !values['no-cutoff']));
   lib.close();
   await model.close();
   return 0;
 }
 
-export const removeUsage = 'clipfind remove --library FILE ID...';
-export async function remove(argv) {
-  const { values, positionals } = parseArgs({ args: argv, options: { library: { type: 'string' } }, allowPositionals: true });
-  if (!values.library || !positionals.length) return usageError(removeUsage);
+const fmt = (v) => (v == null ? '-' : v.toFixed(3));
+
+// A table a person reads: rank, score, whether it matches, the id; then one line saying what matched.
+function resultTable(rows, query, cutoff) {
+  if (!rows.length) return `No photos in the library match "${query}".\n`;
+  const head = ['#', 'score', 'image', 'caption', ...(cutoff ? ['match'] : []), 'id'];
+  const body = rows.map((r, i) => [String(i + 1), fmt(r.score), fmt(r.imageScore), fmt(r.captionScore), ...(cutoff ? [r.relevant ? 'yes' : 'no'] : []), r.id]);
+  const widths = head.map((h, c) => Math.max(h.length, ...body.map((row) => row[c].length)));
+  const line = (cells) => cells.map((x, c) => (c === cells.length - 1 ? x : c === 0 ? x.padStart(widths[c]) : x.padEnd(widths[c]))).join('  ');
+  const relevant = rows.filter((r) => r.relevant).length;
+  const summary = !cutoff ? `${rows.length} closest to "${query}"`
+    : relevant ? `${relevant} of ${rows.length} shown match "${query}"`
+      : `No photos match "${query}" — showing the closest ${rows.length}`;
+  return `${[line(head), ...body.map(line)].join('\n')}\n${summary}\n`;
+}
+
+export async function remove({ values, positionals }) {
+  required(values, 'library');
+  if (!positionals.length) throw new UsageError('no ID given');
   const lib = await Library.open(values.library, null);
   const removed = lib.remove(positionals);
   await lib.save(values.library);
@@ -112,10 +121,9 @@ export async function remove(argv) {
   return 0;
 }
 
-export const tagUsage = 'clipfind tag --library FILE --model DIR [--threshold P] [--apply] LABEL...';
-export async function tag(argv) {
-  const { values, positionals } = parseArgs({ args: argv, options: { library: { type: 'string' }, model: { type: 'string' }, threshold: { type: 'string' }, apply: { type: 'boolean' }, backend: { type: 'string' } }, allowPositionals: true });
-  if (!values.library || !values.model || !positionals.length) return usageError(tagUsage);
+export async function tag({ values, positionals }) {
+  required(values, 'library', 'model');
+  if (!positionals.length) throw new UsageError('no LABEL given');
   const model = await Model.load(values.model, { backend: values.backend ?? 'auto' });
   const lib = await Library.open(values.library, model);
   const tags = await lib.tag(positionals, { threshold: values.threshold ? Number(values.threshold) : 0.5, apply: Boolean(values.apply) });
@@ -126,10 +134,8 @@ export async function tag(argv) {
   return 0;
 }
 
-export const dupesUsage = 'clipfind dupes --library FILE [--threshold COS]';
-export async function dupes(argv) {
-  const { values } = parseArgs({ args: argv, options: { library: { type: 'string' }, threshold: { type: 'string' } } });
-  if (!values.library) return usageError(dupesUsage);
+export async function dupes({ values }) {
+  required(values, 'library');
   const lib = await Library.open(values.library, null);
   process.stdout.write(`${JSON.stringify(lib.dupes({ threshold: values.threshold ? Number(values.threshold) : 0.95 }))}\n`);
   lib.close();

@@ -2,18 +2,15 @@
 // per image and one JSON line each; failures print {"image", "error"} and the rest still run.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ImagePreprocessor } from '../../web/index.js';
+import { UsageError } from './usage.mjs';
 
-export const usage = 'clipfind preprocess --model DIR --out OUTDIR IMAGE...';
-
-export async function run(argv) {
-  const { values, positionals } = parseArgs({ args: argv, options: { model: { type: 'string' }, out: { type: 'string' } }, allowPositionals: true, strict: true });
-  if (!values.model || !values.out || positionals.length === 0) {
-    process.stderr.write(`usage: ${usage}\n`);
-    return 2;
-  }
-  const configPath = path.join(values.model, 'preprocessor_config.json');
+export async function run({ values, positionals }) {
+  if (!values.model || !values.out) throw new UsageError('--model and --out are required');
+  if (positionals.length === 0) throw new UsageError('no IMAGE given');
+  // builtin:NAME is the package's own models/NAME folder.
+  const dir = values.model.startsWith('builtin:') ? new URL(`../../models/${values.model.slice(8)}/`, import.meta.url).pathname : values.model;
+  const configPath = path.join(dir, 'preprocessor_config.json');
   let configText;
   try {
     configText = readFileSync(configPath, 'utf8');

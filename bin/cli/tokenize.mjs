@@ -2,10 +2,8 @@
 // special tokens included, truncated to the model's max length, unpadded.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Tokenizer } from '../../web/index.js';
-
-export const usage = 'clipfind tokenize --tokenizer PATH   (PATH: a model directory or a tokenizer.json; text on stdin)';
+import { UsageError } from './usage.mjs';
 
 export async function loadTokenizerFiles(p) {
   let dir = p;
@@ -27,12 +25,8 @@ async function readStdin() {
   return Buffer.concat(chunks);
 }
 
-export async function run(argv) {
-  const { values } = parseArgs({ args: argv, options: { tokenizer: { type: 'string' } }, strict: true });
-  if (!values.tokenizer) {
-    process.stderr.write(`usage: ${usage}\n`);
-    return 2;
-  }
+export async function run({ values }) {
+  if (!values.tokenizer) throw new UsageError('--tokenizer is required');
   const tok = await loadTokenizerFiles(values.tokenizer);
   const input = await readStdin();
   const lines = [];

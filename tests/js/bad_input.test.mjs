@@ -140,7 +140,7 @@ test('the CLI on a bad-input batch: every input processed, each failure typed an
   writeFileSync(lib, damaged);
   const d = run(['index', '--model', clipDir, '--library', lib, '--backend', 'wasm', path.join(batch, 'ok.png')]);
   assert.equal(d.status, 1);
-  assert.match(d.stderr, /CORRUPT_DATA: library file: checksum mismatch/);
+  assert.match(d.stderr, /CORRUPT_DATA: .*lib\.clipfind: library file: checksum mismatch/);
   assert.deepEqual(readFileSync(lib), damaged);
 
   // Texts: invalid UTF-8 and a 1 MB line are tokenized like any other line.

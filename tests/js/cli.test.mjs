@@ -178,3 +178,29 @@ test('clipfind index/search/remove/tag/dupes: the library contracts', async () =
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /CORRUPT_DATA/);
 });
+
+test('clipfind <command> --help prints that command\'s usage from the same place as the overview; usage errors exit 2', () => {
+  const overview = execFileSync('node', [cli, '--help'], { encoding: 'utf8' });
+  for (const cmd of ['tokenize', 'preprocess', 'embed', 'index', 'search', 'remove', 'tag', 'dupes']) {
+    for (const flag of ['--help', '-h']) {
+      const r = spawnSync('node', [cli, cmd, flag], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const synopsis = /^Usage: clipfind (.*)$/m.exec(r.stdout)[1];
+      assert.ok(overview.includes(`  ${synopsis}\n`), `${cmd}: the overview shows the same synopsis`);
+    }
+    assert.equal(execFileSync('node', [cli, 'help', cmd], { encoding: 'utf8' }), execFileSync('node', [cli, cmd, '--help'], { encoding: 'utf8' }));
+  }
+  const missing = spawnSync('node', [cli, 'search', '--library', 'x.clipfind', 'red'], { encoding: 'utf8' });
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--model is required\nusage: clipfind search /);
+});
+
+test('clipfind embed: texts after -- may start with "-"; builtin:tiny is the built-in model', () => {
+  const r = spawnSync('node', [cli, 'embed', '--model', 'builtin:tiny', '--backend', 'wasm', '--text', 'red circle', '--', '-3 blue squares'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.text), ['red circle', '-3 blue squares']);
+  assert.equal(lines[1].embedding.length, 128);
+  const ambiguous = spawnSync('node', [cli, 'embed', '--model', 'builtin:tiny', '-3 blue squares'], { encoding: 'utf8' });
+  assert.equal(ambiguous.status, 2);
+});

@@ -187,7 +187,15 @@ test('a save killed at random points leaves the old or the new library, never a 
   let kills = 0;
   for (let round = 0; round < 25; round++) {
     const p = spawn(process.execPath, [child, file, String(round)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise((res) => p.stdout.once('data', res)); // it is saving now
+    const lines = [];
+    const saw = (what) => new Promise((res) => {
+      const check = () => (lines.includes(what) ? res() : p.stdout.once('data', (d) => { lines.push(...String(d).split('\n')); check(); }));
+      check();
+    });
+    await saw('ready'); // it is saving now
+    // Every other round lets one save finish first, so that on a loaded machine too some kills come
+    // after a completed save (the library grew) and the rest at random points inside a save.
+    if (round % 2) await saw('saved');
     await new Promise((res) => setTimeout(res, Math.random() * 40));
     p.kill('SIGKILL');
     await new Promise((res) => p.once('exit', res));

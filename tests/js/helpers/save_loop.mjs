@@ -11,4 +11,5 @@ for (;;) {
   await lib.add(Array.from({ length: 50 }, (_, k) => ({ id: `loop/${process.pid}/${i}/${k}`, image: img(k % 2 ? 'tree' : 'snow red') })));
   i++;
   await lib.save(file);
+  process.stdout.write('saved\n');
 }

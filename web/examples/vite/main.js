@@ -1,24 +1,23 @@
-// The smallest useful integration: a model, a library, a search box. Build clipfind first
-// (npm run build in the repository root) so web/wasm/ and web/vendor/ exist.
+// The example app of README "Use in a web app" (the same app tests/js/package.test.mjs builds from the
+// installed tarball): `npm install && npx vite build`, then serve dist/ from any static server.
+// The whole app: a model, a library, a file picker and a search box.
 import { Library, Model } from 'clipfind';
 
-// The built-in tiny model: vite.config.js serves the repository's models/ folder at the root.
-// Any base URL of a model in the Hugging Face ONNX layout works the same way.
-const model = await Model.load(new URL('/tiny/', location.href).href);
+const status = document.getElementById('status');
+const model = await Model.load('builtin:tiny');
 const library = await Library.create(model);
+status.textContent = `Ready (${model.info.backend})`;
 
-document.getElementById('files').addEventListener('change', async (e) => {
-  const items = [...e.target.files].map((f) => ({ id: f.name, image: f }));
-  const { added, failed } = await library.add(items);
-  console.log(`added ${added}, failed ${failed.length}`);
+document.getElementById('photos').addEventListener('change', async (e) => {
+  const { added, failed } = await library.add([...e.target.files].map((file) => ({ id: file.name, image: file })));
+  status.textContent = `Added ${added} photos, ${failed.length} failed`;
 });
 
 document.getElementById('q').addEventListener('input', async (e) => {
-  if (!e.target.value.trim()) return;
-  const { results } = await library.search(e.target.value, { k: 10 });
-  document.getElementById('out').replaceChildren(...results.map((r) => {
+  const { results } = await library.search(e.target.value, { k: 5 });
+  document.getElementById('results').replaceChildren(...results.map((r) => {
     const li = document.createElement('li');
-    li.textContent = `${r.id} ${r.score.toFixed(3)}${r.relevant ? '' : ' (weak)'}`;
+    li.textContent = r.id;
     return li;
   }));
 });
