@@ -42,11 +42,7 @@ export function parseModelHosts(value) {
 // The demo page and the catalog as served for a mirror (modelHosts) or as shipped (none).
 function rewritten(rel, modelHosts) {
   if (!modelHosts.length) return null;
-  if (rel === 'web/demo/index.html') {
-    const html = readFileSync(path.join(root, rel), 'utf8');
-    if (!html.includes(`connect-src 'self' blob: data: ${HUB_HOSTS};`)) throw new Error('web/demo/index.html: connect-src does not list the hub hosts the mirror hook replaces');
-    return html.replace(`connect-src 'self' blob: data: ${HUB_HOSTS};`, `connect-src 'self' blob: data: ${modelHosts.join(' ')};`);
-  }
+  if (rel === 'web/demo/index.html') return demoPage(modelHosts);
   if (rel === 'models/catalog.json') {
     const catalog = JSON.parse(readFileSync(path.join(root, rel), 'utf8'));
     for (const m of catalog.models) if (m.baseUrl.startsWith(`${HUB}/`)) m.baseUrl = modelHosts[0] + m.baseUrl.slice(HUB.length);
@@ -55,12 +51,28 @@ function rewritten(rel, modelHosts) {
   return null;
 }
 
+function demoPage(modelHosts) {
+  const html = readFileSync(path.join(root, 'web/demo/index.html'), 'utf8');
+  if (!modelHosts.length) return html;
+  if (!html.includes(`connect-src 'self' blob: data: ${HUB_HOSTS};`)) throw new Error('web/demo/index.html: connect-src does not list the hub hosts the mirror hook replaces');
+  return html.replace(`connect-src 'self' blob: data: ${HUB_HOSTS};`, `connect-src 'self' blob: data: ${modelHosts.join(' ')};`);
+}
+
+/** The demo's Content-Security-Policy (its meta tag, with the mirror's hosts when given). */
+export function demoPolicy(modelHosts = []) {
+  return /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(demoPage(modelHosts))[1];
+}
+
 /**
  * @param {{roots?: string[], isolation?: boolean, modelHosts?: string[]}} [options] top-level folders
  *   served (tests add their own pages); isolation: false behaves like a plain static host without
  *   COOP/COEP; modelHosts: the mirror hook (see above)
  */
 export function createServer({ roots = ['web', 'models'], isolation = true, modelHosts = [] } = {}) {
+  // A worker started from its own URL takes its policy from its response, not from the page's meta
+  // tag: scripts under web/ carry the demo's policy as a header, so the model worker (which downloads
+  // the models) is held to the same connect-src on a first visit too.
+  const policy = demoPolicy(modelHosts);
   return http.createServer((req, res) => {
     const headers = isolation ? {
       'Cross-Origin-Opener-Policy': 'same-origin',
@@ -105,7 +117,8 @@ export function createServer({ roots = ['web', 'models'], isolation = true, mode
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
-    res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': st.size, 'Cache-Control': 'no-cache' });
+    const csp = /^web\/.*\.m?js$/.test(path.relative(root, file).split(path.sep).join('/')) ? { 'Content-Security-Policy': policy } : {};
+    res.writeHead(200, { ...headers, ...csp, 'Content-Type': type, 'Content-Length': st.size, 'Cache-Control': 'no-cache' });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
   });

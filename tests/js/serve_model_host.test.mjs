@@ -51,6 +51,9 @@ test('CLIPFIND_MODEL_HOST: catalog baseUrls and the served CSP point at the mirr
     const policy = csp(html);
     assert.deepEqual(policy['connect-src'], ["'self'", 'blob:', 'data:', mirror]);
     assert.deepEqual(hostsIn(policy), [mirror]);
+    // the model worker's script carries the same policy (a worker does not inherit the page's meta tag)
+    const worker = await fetch(`${server.origin}/web/worker.js`);
+    assert.deepEqual(csp(`<meta http-equiv="Content-Security-Policy" content="${worker.headers.get('content-security-policy')}">`), policy);
     const shipped = JSON.parse(readFileSync(`${root}models/catalog.json`, 'utf8'));
     const served = await (await fetch(`${server.origin}/models/catalog.json`)).json();
     assert.equal(served.models.length, shipped.models.length);
