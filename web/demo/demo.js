@@ -403,11 +403,20 @@ async function runImport(items, failures, { storePhotos = true, verb = 'Added' }
   try {
     for (let i = 0; i < total; i += CHUNK) {
       const chunk = items.slice(i, i + CHUNK);
+      const had = new Set(chunk.filter((it) => lib.has(it.id)).map((it) => it.id));
+      // The originals are kept before the checkpoint that lists them (a saved photo always has one).
+      const keep = async (replaced, failed = new Set()) => {
+        if (!storePhotos) return;
+        for (const it of chunk) if (lib.has(it.id) && !failed.has(it.id) && (replaced || !had.has(it.id))) await storePhoto(it.id, it.image);
+      };
       let s;
       try {
         s = await lib.add(chunk, { signal, batchSize: 8, onProgress: ({ done }) => at(base + done) });
       } catch (err) {
         if (err.code !== 'ABORTED') throw err;
+        // items of the chunk's first batches are in already
+        summary.added += chunk.filter((it) => lib.has(it.id) && !had.has(it.id)).length;
+        await keep(false);
         summary.cancelled = true;
         break;
       }
@@ -416,8 +425,7 @@ async function runImport(items, failures, { storePhotos = true, verb = 'Added' }
       summary.updated += s.updated;
       summary.skipped += s.skipped;
       for (const f of s.failed) failures.push({ id: f.id, error: `${f.error.code ?? ''} ${f.error.message}`.trim() });
-      const failedIds = new Set(s.failed.map((f) => f.id));
-      if (storePhotos) for (const it of chunk) if (lib.has(it.id) && !failedIds.has(it.id)) await storePhoto(it.id, it.image);
+      await keep(s.updated > 0, new Set(s.failed.map((f) => f.id)));
       unsaved += s.added + s.updated;
       if (unsaved && (unsaved >= CHECKPOINT_ITEMS || performance.now() - lastSave >= CHECKPOINT_MS)) {
         await checkpoint(lib, name);
@@ -686,6 +694,7 @@ if ('serviceWorker' in navigator && params.get('sw') !== '0') {
   navigator.serviceWorker.register(new URL('./sw.js', import.meta.url), { scope: './' }).catch(() => {});
 }
 
+modelLoading(true); // photos picked before the first model is ready wait for it
 await loadCatalog();
 await startModel();
 window.clipfindReady = true;
