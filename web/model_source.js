@@ -81,7 +81,8 @@ class UrlSource {
       response = await fetch(url);
     } catch (err) {
       // Offline, refused by the page's Content-Security-Policy (connect-src), or unreachable.
-      throw new ClipfindError('NETWORK', `${file}: download from ${new URL(url).origin} failed (${err.message}); models load offline only once downloaded, and the page's Content-Security-Policy must allow the host`);
+      const csp = isNode ? '' : ", and the page's Content-Security-Policy (connect-src) must allow the host";
+      throw new ClipfindError('NETWORK', `${file}: download from ${new URL(url).origin} failed (${err.message}); models load offline only once downloaded${csp}`);
     }
     if (response.status === 404) throw new NotFoundError('NOT_FOUND', `${file} is missing: ${url} answered HTTP 404`);
     if (!response.ok) throw new ClipfindError('NETWORK', `${file}: ${url} answered HTTP ${response.status}`);

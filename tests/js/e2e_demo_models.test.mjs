@@ -6,7 +6,7 @@
 // mid-import keeps the last checkpoint, and a second import while one runs is queued.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { browserSkipReason, withBrowser } from './helpers/browser.mjs';
 import { startMockHub } from './helpers/mock_hub.mjs';
 
@@ -16,6 +16,7 @@ const fixture = new URL('../fixtures/models/clip/', import.meta.url).pathname;
 const galleryDir = new URL('../../models/tiny/gallery/', import.meta.url).pathname;
 const gallery = readdirSync(galleryDir).filter((f) => /\.(png|jpg)$/.test(f)).sort().map((f) => galleryDir + f);
 const CLIP = 'Xenova/clip-vit-base-patch32';
+const artifacts = new URL('../../artifacts/', import.meta.url).pathname;
 
 const statusText = (page) => page.textContent('[data-testid=status]');
 
@@ -109,6 +110,8 @@ test('demo: catalog model from a mock hub (302 to a third origin): progress, que
       await waitStatus(page, /Re-indexed with clipfind-test\/clip: 6, skipped 0 unchanged, 0 failed/);
       assert.equal(await photosIndexed(page), 8);
       await searchFinds(page, 'a photo of a cat', 8);
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: `${artifacts}demo-catalog-model.png`, fullPage: true });
 
       // offline: every server stopped, the model loads from the cache
       await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30000 });
