@@ -218,12 +218,6 @@ export type QueryTerm =
   | { id: string; weight?: number }
   | { kind: 'text' | 'image' | 'id'; value: unknown; weight: number };
 
-export interface CutoffOptions {
-  margin?: number;
-  z?: number;
-  probability?: number;
-}
-
 export interface LibrarySearchOptions {
   k?: number;
   offset?: number;
@@ -241,8 +235,29 @@ export interface LibraryResult {
   score: number;
   imageScore: number;
   captionScore: number | null;
+  /** Relevant first, then by score (README "Relevance"). */
   relevant: boolean;
+  /**
+   * The numbers behind `relevant`, z-scores. Text queries: `image` / `caption` against the item's own
+   * null (its scores for NULL_TEXTS); image queries: against the library. `library`: the query's
+   * scores over the library (null below `minLibrary` items of that kind).
+   */
+  evidence: { image: number | null; caption: number | null; library: { image: number | null; caption: number | null } };
   meta: LibraryItem;
+}
+
+/** The relevance rule's knobs; search's `cutoff` overrides any of them. */
+export interface CutoffOptions {
+  /** z above the item's own null (text queries) or above the library (image queries). Default 4. */
+  z?: number;
+  /** Robust z above the query's median over the library (text queries). Default 2. */
+  zLibrary?: number;
+  /** Fewer items of a kind than this: the library null is not used. Default 16. */
+  minLibrary?: number;
+  /** A calibrated SigLIP's sigmoid must reach this too. Default 0.01. */
+  probability?: number;
+  /** Image queries in libraries below minLibrary: cosine of an exact or near copy. Default 0.999. */
+  copy?: number;
 }
 
 /** A person's photos, each embedded as an image and (when it has one) a caption; saved and reopened. */
@@ -282,13 +297,15 @@ export declare class ModelMismatchError extends ClipfindError {
 
 export declare const DEFAULT_WEIGHTS: Readonly<Required<FusionWeights>>;
 export declare const NEUTRAL_PROMPTS: readonly string[];
+export declare const NULL_TEXTS: readonly string[];
+export declare const DEFAULT_CUTOFF: Readonly<Required<CutoffOptions>>;
 export declare function parseTerm(raw: string): { kind: 'text' | 'image' | 'id'; value: string; weight: number };
 export declare function parseQuery(line: string): { kind: 'text' | 'image' | 'id'; value: string; weight: number }[];
 export declare function imageInfo(bytes: Uint8Array | ArrayBuffer | Blob): Promise<{ orientation: number; dateTaken: string }>;
 
 export type ErrorCode =
   | 'INVALID_ARGUMENT' | 'DIMENSION_MISMATCH' | 'INVALID_VALUE' | 'DUPLICATE_ID'
-  | 'NOT_FOUND' | 'CORRUPT_DATA' | 'UNSUPPORTED_VERSION' | 'CLOSED' | 'INVALID_MODEL' | 'INVALID_IMAGE' | 'UNSUPPORTED_FORMAT' | 'IMAGE_TOO_LARGE' | 'MODEL_MISMATCH' | 'ABORTED' | 'BACKEND_UNAVAILABLE' | 'NETWORK' | 'OUT_OF_MEMORY' | 'INTERNAL';
+  | 'NOT_FOUND' | 'CORRUPT_DATA' | 'UNSUPPORTED_VERSION' | 'CLOSED' | 'INVALID_MODEL' | 'INVALID_IMAGE' | 'UNSUPPORTED_FORMAT' | 'IMAGE_TOO_LARGE' | 'MODEL_MISMATCH' | 'ABORTED' | 'BACKEND_UNAVAILABLE' | 'NETWORK' | 'DATABASE' | 'OUT_OF_MEMORY' | 'INTERNAL';
 
 export declare class ClipfindError extends Error {
   readonly code: ErrorCode;

@@ -6,13 +6,38 @@ import { ClipfindError, CorruptDataError, InvalidInputError, NotFoundError } fro
 import { FlatIndex } from './flat_index.js';
 import { imageInfo } from './image.js';
 import { checkIndexes, decodeLibraryFile, encodeLibraryFile, weightsProblem } from './library_file.js';
+import { exportSql, readRows, syncTo } from './library_pg.js';
 import { readStored, writeStored } from './library_store.js';
 import { parseQuery, parseTerm } from './query.js';
+import { DEFAULT_CUTOFF, NULL_TEXTS, nullStats, robustStats } from './relevance.js';
+
+export { DEFAULT_CUTOFF, NULL_TEXTS };
 
 /** Score fusion: items with a caption score image·0.7 + caption·0.3; items without one, image alone. */
 export const DEFAULT_WEIGHTS = Object.freeze({ image: 0.7, caption: 0.3 });
 /** Texts that describe nothing in particular: the per-item baseline of the relevance cutoff. */
 export const NEUTRAL_PROMPTS = Object.freeze(['a photo', 'an image', 'a picture', 'a photo of something', 'a blurry photo', 'a picture of an object']);
+
+// A query term in one shape: { kind: 'text'|'image'|'id', value, weight }.
+function normalizeTerm(raw) {
+  if (raw?.kind) return { ...raw, weight: raw.weight ?? 1 };
+  if (raw?.text !== undefined) return { kind: 'text', value: raw.text, weight: raw.weight ?? 1 };
+  if (raw?.image !== undefined) return { kind: 'image', value: raw.image, weight: raw.weight ?? 1 };
+  if (raw?.id !== undefined) return { kind: 'id', value: raw.id, weight: raw.weight ?? 1 };
+  throw new InvalidInputError('INVALID_ARGUMENT', `unknown query term ${JSON.stringify(raw)}`);
+}
+
+// search's `cutoff`: 'auto' (defaults), false (nothing relevant), or knobs overriding DEFAULT_CUTOFF.
+function cutoffOptions(cutoff) {
+  if (cutoff === false) return { ...DEFAULT_CUTOFF, off: true };
+  if (cutoff === 'auto' || cutoff === undefined || cutoff === true) return { ...DEFAULT_CUTOFF };
+  if (cutoff === null || typeof cutoff !== 'object' || Array.isArray(cutoff)) throw new InvalidInputError('INVALID_ARGUMENT', "search: cutoff must be 'auto', false or an object of knobs");
+  for (const [key, v] of Object.entries(cutoff)) {
+    if (!(key in DEFAULT_CUTOFF)) throw new InvalidInputError('INVALID_ARGUMENT', `search: unknown cutoff knob '${key}' (known: ${Object.keys(DEFAULT_CUTOFF).join(', ')})`);
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new InvalidInputError('INVALID_ARGUMENT', `search: cutoff.${key} must be a number`);
+  }
+  return { ...DEFAULT_CUTOFF, ...cutoff };
+}
 
 export class ModelMismatchError extends ClipfindError {
   constructor(message, libraryModel, model) {
@@ -56,11 +81,12 @@ function parseExifDate(s) {
   return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}` : null;
 }
 
-// Indices of the `want` best eligible scores, best first; ties go to the lower slot.
-function topIndices(scores, eligible, want) {
+// Indices of the `want` best eligible slots, best first: the query's own items, then relevant ones,
+// then by score; ties go to the lower slot.
+function topIndices(scores, eligible, want, first, relevant) {
   if (want <= 0) return [];
-  const heap = []; // min-heap by (score, -slot)
-  const worse = (a, b) => scores[a] < scores[b] || (scores[a] === scores[b] && a > b);
+  const heap = []; // min-heap by (first, relevant, score, -slot)
+  const worse = (a, b) => first[a] !== first[b] ? first[a] < first[b] : relevant[a] !== relevant[b] ? relevant[a] < relevant[b] : scores[a] < scores[b] || (scores[a] === scores[b] && a > b);
   const up = (i) => {
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -101,7 +127,8 @@ export class Library {
   #weights;
   #modelInfo;
   #neutral = null; // Float32Array of neutral prompt embeddings (lazy)
-  #slots = null; // cached { imageIds, captionSlot: Map }
+  #null = null; // Float32Array of NULL_TEXTS embeddings (lazy)
+  #slots = null; // cached { imageIds, captionOf, imageNull, captionNull }
 
   constructor(model, images, captions, modelInfo, weights) {
     this.#model = model;
@@ -298,47 +325,94 @@ export class Library {
 
   /**
    * Searches. `query`: a query line ('red car -night, 2:beach'), or terms
-   * [{ text | image (bytes) | id, weight }]. Results carry the fused `score`, its `imageScore` and
-   * `captionScore` parts, and `relevant` from the per-query cutoff (false everywhere it is disabled).
+   * [{ text | image (bytes) | id, weight }]. Results carry the raw `imageScore` and `captionScore`
+   * (cosines), their calibrated `evidence` (z-scores against null distributions of their own kind),
+   * the fused calibrated `score`, and `relevant`; relevant results come first, then by score.
+   * `cutoff`: false, or knobs overriding DEFAULT_CUTOFF (README "Relevance").
    */
   async search(query, { k = 20, offset = 0, cutoff = 'auto', weights, filter, target = 'items' } = {}) {
     const terms = typeof query === 'string' ? parseQuery(query) : Array.isArray(query) ? query.map((t) => (typeof t === 'string' ? parseTerm(t) : t)) : [query];
     if (!terms.length) throw new InvalidInputError('INVALID_ARGUMENT', 'empty query');
-    const q = await this.#queryVector(terms);
-    const textOnly = terms.every((t) => t.kind === 'text' || (t.text !== undefined && t.image === undefined && t.id === undefined));
+    const opts = cutoffOptions(cutoff);
     const problem = weightsProblem(weights);
     if (problem) throw new InvalidInputError('INVALID_ARGUMENT', `search: ${problem}`);
     const w = { ...this.#weights, ...weights };
-    const { imageIds, captionOf, neutral } = this.#slotMaps();
+    const normalized = terms.map(normalizeTerm);
+    const q = await this.#queryVector(normalized);
+    const textOnly = normalized.every((t) => t.kind === 'text');
+    const { imageIds, captionOf, imageNull, captionNull } = this.#slotMaps(await this.#nullEmbeddings());
     const imageScores = this.#images.scoreAll(q);
-    const captionScores = this.#captions.size ? this.#captions.scoreAll(q) : new Float32Array(0);
+    // Text queries meet captions in text space; an image query has a caption side only when every
+    // image in it is a library item with a caption (README "Relevance").
+    const captionQuery = textOnly ? q : this.#queryCaptionVector(normalized);
+    const captionScores = captionQuery && this.#captions.size ? this.#captions.scoreAll(captionQuery) : new Float32Array(0);
+    const libImage = robustStats(imageScores, opts.minLibrary);
+    const libCaption = robustStats(captionScores, opts.minLibrary);
+    const selfIds = new Set(normalized.filter((t) => t.kind === 'id' && t.weight > 0).map((t) => t.value));
+    // The sigmoid only means something with the model's learned scale and bias (info.calibrated).
+    const siglip = textOnly && this.#modelInfo.family === 'siglip' && this.#model?.info?.calibrated === true && typeof this.#model.score === 'function';
     const keep = this.#filterFn(filter);
     const n = imageIds.length;
-    // Fused scores in typed arrays; objects only for the page returned.
-    const fused = new Float32Array(n);
-    const eligible = new Uint8Array(n);
-    let count = 0, sum = 0, sum2 = 0;
+    const useImage = target !== 'captions' && w.image > 0;
+    const useCaption = target === 'captions' || w.caption > 0;
+    // Per slot, in typed arrays; objects only for the page returned.
+    const score = new Float32Array(n), zImage = new Float32Array(n), zCaption = new Float32Array(n), libI = new Float32Array(n), libC = new Float32Array(n);
+    const relevant = new Uint8Array(n), first = new Uint8Array(n), eligible = new Uint8Array(n);
+    const z = (x, st) => (st ? (x - st.median) / st.scale : NaN);
+    let count = 0;
     for (let i = 0; i < n; i++) {
-      const cs = captionOf[i];
+      const cs = captionScores.length ? captionOf[i] : -1;
       if (target === 'captions' && cs < 0) continue;
       if (keep && !keep(this.#items.get(imageIds[i]))) continue;
-      const score = target === 'captions' ? captionScores[cs] : cs < 0 ? imageScores[i] : w.image * imageScores[i] + w.caption * captionScores[cs];
-      fused[i] = score;
       eligible[i] = 1;
       count++;
-      sum += score;
-      sum2 += score * score;
+      const s = imageScores[i];
+      libI[i] = z(s, libImage);
+      libC[i] = cs >= 0 ? z(captionScores[cs], libCaption) : NaN;
+      let relImage, relCaption = false;
+      if (textOnly) {
+        zImage[i] = (s - imageNull.mean[i]) / imageNull.sd[i];
+        relImage = zImage[i] >= opts.z && !(libI[i] < opts.zLibrary) && (!siglip || this.#model.score(s) >= opts.probability);
+        zCaption[i] = cs >= 0 ? (captionScores[cs] - captionNull.mean[cs]) / captionNull.sd[cs] : NaN;
+        relCaption = cs >= 0 && zCaption[i] >= opts.z && !(libC[i] < opts.zLibrary);
+        if (target === 'captions') score[i] = zCaption[i];
+        else if (cs < 0 || !(w.image + w.caption > 0)) score[i] = zImage[i];
+        else score[i] = (w.image * zImage[i] + w.caption * zCaption[i]) / (w.image + w.caption);
+      } else {
+        // Images against images: the library is the null; below minLibrary items only copies count.
+        zImage[i] = libI[i];
+        // Exact and near copies (cosine >= copy) are relevant whatever the library looks like.
+        relImage = (libImage !== null && zImage[i] >= opts.z) || s >= opts.copy;
+        zCaption[i] = libC[i];
+        const image = libImage ? zImage[i] : s;
+        // A caption can lift a photo, never drag it below its own copy.
+        // ... and only as far as its image evidence goes (captions reinforce, never replace, likeness).
+        const lift = cs >= 0 && libCaption && w.image > 0 ? (w.caption / w.image) * Math.min(Math.max(0, zCaption[i]), Math.max(0, image)) : 0;
+        score[i] = target === 'captions' ? zCaption[i] : image + lift;
+        // The query photo itself first, then its copies, then the rest.
+        first[i] = selfIds.has(imageIds[i]) ? 2 : s >= opts.copy ? 1 : 0;
+        if (first[i]) relImage = true;
+      }
+      relevant[i] = opts.off ? 0 : (useImage && relImage) || (useCaption && relCaption) ? 1 : 0;
+      if (Number.isNaN(score[i])) score[i] = -Infinity;
     }
     const want = Math.min(offset + k, count);
-    const top = topIndices(fused, eligible, want);
-    const rows = top.slice(offset).map((i) => {
+    const top = topIndices(score, eligible, want, first, relevant);
+    const num = (x) => (Number.isFinite(x) ? x : null);
+    const results = top.slice(offset).map((i) => {
       const cs = captionOf[i];
-      return { id: imageIds[i], score: fused[i], imageScore: imageScores[i], captionScore: cs < 0 ? null : captionScores[cs], slot: i };
+      const hasCaption = cs >= 0 && captionScores.length > 0;
+      return {
+        id: imageIds[i],
+        score: score[i],
+        imageScore: imageScores[i],
+        captionScore: hasCaption ? captionScores[cs] : null,
+        relevant: relevant[i] === 1,
+        evidence: { image: num(zImage[i]), caption: hasCaption ? num(zCaption[i]) : null, library: { image: num(libI[i]), caption: hasCaption ? num(libC[i]) : null } },
+        meta: this.get(imageIds[i]),
+      };
     });
-    const mean = count ? sum / count : 0;
-    const sd = count ? Math.sqrt(Math.max(0, sum2 / count - mean * mean)) : 0;
-    this.#markRelevant(rows, cutoff, textOnly, { neutral, mean, sd, count });
-    return { total: count, results: rows.map(({ slot, ...r }) => ({ ...r, meta: this.get(r.id) })) };
+    return { total: count, results };
   }
 
   /**
@@ -413,6 +487,41 @@ export class Library {
     return { library: fresh, summary };
   }
 
+  /** The SQL script that puts this library into PostgreSQL + pgvector (schema in README). */
+  toSql(options) { return exportSql(this.#pgSource(), options); }
+
+  /** Makes a PostgreSQL table equal to this library: incremental, in bounded transactions, resumable. */
+  syncTo(client, options) { return syncTo(this.#pgSource(), client, options); }
+
+  /** A library from a table that toSql/syncTo wrote, embedded with `model` (checked per row). */
+  static async fromPostgres(client, model, { table, weights, storage } = {}) {
+    const rows = await readRows(client, { table, model: model.info.id, dim: model.info.dim });
+    const lib = await Library.create(model, { weights, storage });
+    try {
+      const neutral = await lib.#neutralEmbeddings();
+      for (const r of rows) {
+        lib.#images.add([r.id], r.image);
+        const caption = r.caption && r.captionVector ? r.caption : null;
+        if (caption) lib.#captions.add([r.id], r.captionVector);
+        lib.#items.set(r.id, { tags: [], ...r.meta, id: r.id, caption, neutral: lib.#baseline(r.image, neutral) });
+      }
+    } catch (err) {
+      lib.close();
+      throw err;
+    }
+    return lib;
+  }
+
+  // What library_pg.js reads: the model identity, items and their vectors.
+  #pgSource() {
+    return {
+      model: this.#modelInfo.id,
+      dim: this.#modelInfo.dim,
+      items: this.#items.values(),
+      vectors: (id) => ({ image: this.#images.get(id), caption: this.#captions.has(id) ? this.#captions.get(id) : undefined }),
+    };
+  }
+
   close() {
     this.#images.close();
     this.#captions.close();
@@ -420,21 +529,25 @@ export class Library {
 
   _vector(id, kind) { return (kind === 'caption' ? this.#captions : this.#images).get(id); }
 
-  // Per-slot views of the indexes, rebuilt only after a change: ids, caption slot (-1: none), baseline.
-  #slotMaps() {
+  // Per-slot views of the indexes, rebuilt only after a change: ids, caption slot (-1: none), and the
+  // null statistics of every image and caption (its scores against NULL_TEXTS): derived from the
+  // stored vectors, so the file format does not carry them and old files get them too.
+  #slotMaps(nullVectors) {
     if (!this.#slots) {
       const captionSlot = new Map();
       this.#captions.ids().forEach((id, i) => captionSlot.set(id, i));
       const imageIds = this.#images.ids();
       const captionOf = new Int32Array(imageIds.length);
-      const neutral = new Float32Array(imageIds.length);
-      imageIds.forEach((id, i) => {
-        captionOf[i] = captionSlot.get(id) ?? -1;
-        neutral[i] = this.#items.get(id).neutral ?? -1;
-      });
-      this.#slots = { imageIds, captionOf, neutral };
+      imageIds.forEach((id, i) => { captionOf[i] = captionSlot.get(id) ?? -1; });
+      const dim = this.#modelInfo.dim;
+      this.#slots = { imageIds, captionOf, imageNull: nullStats(this.#images, nullVectors, dim), captionNull: nullStats(this.#captions, nullVectors, dim) };
     }
     return this.#slots;
+  }
+
+  async #nullEmbeddings() {
+    this.#null ??= await this.#model.embedTexts([...NULL_TEXTS]);
+    return this.#null;
   }
 
   async #neutralEmbeddings() {
@@ -453,28 +566,6 @@ export class Library {
     return best;
   }
 
-  // Per-query relevance: a text query must beat the item's own neutral-prompt baseline by `margin`
-  // (and, for a calibrated SigLIP, its sigmoid must say yes); an image query must stand out from the library's
-  // score distribution (z >= 2.5). cutoff: 'auto' | false | { margin, z, probability }.
-  #markRelevant(rows, cutoff, textOnly, { neutral, mean, sd, count }) {
-    if (cutoff === false) {
-      for (const r of rows) r.relevant = false;
-      return;
-    }
-    const opts = { margin: 0.01, z: 2.5, probability: 0.01, ...(typeof cutoff === 'object' ? cutoff : {}) };
-    // The sigmoid only means something with the model's learned scale and bias (info.calibrated).
-    const siglip = this.#modelInfo.family === 'siglip' && this.#model?.info?.calibrated === true && typeof this.#model.score === 'function';
-    for (const r of rows) {
-      if (textOnly) {
-        const base = neutral[r.slot];
-        r.relevant = r.imageScore - base >= opts.margin || (r.captionScore !== null && r.captionScore - base >= opts.margin);
-        if (siglip) r.relevant = r.relevant && this.#model.score(r.imageScore) >= opts.probability;
-      } else {
-        r.relevant = count >= 8 ? (r.score - mean) / (sd || 1) >= opts.z : r.score >= 0.8;
-      }
-    }
-  }
-
   #filterFn(filter) {
     if (!filter) return null;
     const { folder, from, to, tags } = filter;
@@ -490,20 +581,35 @@ export class Library {
   async #queryVector(terms) {
     const dim = this.#modelInfo.dim;
     const q = new Float32Array(dim);
-    for (const raw of terms) {
-      const t = raw.kind ? raw : raw.text !== undefined ? { kind: 'text', value: raw.text, weight: raw.weight ?? 1 } : raw.image !== undefined ? { kind: 'image', value: raw.image, weight: raw.weight ?? 1 } : { kind: 'id', value: raw.id, weight: raw.weight ?? 1 };
+    for (const t of terms) {
       let v;
       if (t.kind === 'text') v = await this.#model.embedTexts([t.value]);
       else if (t.kind === 'image') v = await this.#model.embedImages([await bytesOf(t.value)]);
-      else if (t.kind === 'id') {
+      else {
         if (!this.#items.has(t.value)) throw new NotFoundError('NOT_FOUND', `no item '${t.value}' in the library`);
         v = this.#images.get(t.value);
-      } else throw new InvalidInputError('INVALID_ARGUMENT', `unknown query term ${JSON.stringify(raw)}`);
-      const w = t.weight ?? 1;
-      for (let d = 0; d < dim; d++) q[d] += w * v[d];
+      }
+      for (let d = 0; d < dim; d++) q[d] += t.weight * v[d];
     }
     const norm = Math.hypot(...q);
     if (!(norm > 1e-6)) throw new InvalidInputError('INVALID_VALUE', 'the query terms cancel out (zero vector)');
+    for (let d = 0; d < dim; d++) q[d] /= norm;
+    return q;
+  }
+
+  // The caption side of an image query: the weighted sum of the query items' captions, or null when
+  // any image in the query (bytes, or an item without a caption) has none.
+  #queryCaptionVector(terms) {
+    const images = terms.filter((t) => t.kind !== 'text');
+    if (!images.length || !images.every((t) => t.kind === 'id' && this.#captions.has(t.value))) return null;
+    const dim = this.#modelInfo.dim;
+    const q = new Float32Array(dim);
+    for (const t of images) {
+      const v = this.#captions.get(t.value);
+      for (let d = 0; d < dim; d++) q[d] += t.weight * v[d];
+    }
+    const norm = Math.hypot(...q);
+    if (!(norm > 1e-6)) return null;
     for (let d = 0; d < dim; d++) q[d] /= norm;
     return q;
   }

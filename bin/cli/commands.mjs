@@ -100,6 +100,47 @@ export const COMMANDS = [
     notes: ['Prints the groups as JSON.'],
     load: () => import('./library.mjs').then((m) => ({ run: m.dupes })),
   },
+  {
+    name: 'export',
+    synopsis: 'clipfind export --library FILE --format pgvector --out FILE.sql [--table NAME]',
+    summary: 'a SQL script that loads the library into PostgreSQL + pgvector',
+    options: {
+      library,
+      format: { type: 'string', arg: 'pgvector', help: 'the only format: PostgreSQL with the pgvector extension' },
+      out: { type: 'string', arg: 'FILE.sql', help: 'where to write the script' },
+      table: { type: 'string', arg: 'NAME', help: 'table name (default clipfind_items)' },
+    },
+    positionals: false,
+    notes: ['Load it with psql -f FILE.sql. Prints {"items", "out", "bytes"}. Schema and queries: README "Outgrowing one device".'],
+    load: () => import('./postgres.mjs').then((m) => ({ run: m.exportSql })),
+  },
+  {
+    name: 'sync',
+    synopsis: 'clipfind sync --library FILE --to postgres://... [--table NAME] [--batch N]',
+    summary: 'make a PostgreSQL + pgvector table equal to the library (incremental)',
+    options: {
+      library,
+      to: { type: 'string', arg: 'URL', help: 'PostgreSQL connection URL (postgres://user:password@host:port/db)' },
+      table: { type: 'string', arg: 'NAME', help: 'table name (default clipfind_items)' },
+      batch: { type: 'string', arg: 'N', help: 'rows per transaction (default 500)' },
+    },
+    positionals: false,
+    notes: ['Upserts new and changed items, deletes removed ones; a table of another model is refused. A dropped connection is retried (3 times); running it again resumes. Prints {"upserted", "deleted", "unchanged"}.'],
+    load: () => import('./postgres.mjs').then((m) => ({ run: m.sync })),
+  },
+  {
+    name: 'import',
+    synopsis: 'clipfind import --from postgres://... --model DIR --library FILE [--table NAME]',
+    summary: 'build a library from a PostgreSQL + pgvector table (same model)',
+    options: {
+      from: { type: 'string', arg: 'URL', help: 'PostgreSQL connection URL' },
+      model, library: { type: 'string', arg: 'FILE', help: 'the new library file (must not exist)' },
+      table: { type: 'string', arg: 'NAME', help: 'table name (default clipfind_items)' },
+    },
+    positionals: false,
+    notes: ['No photo is re-embedded; every row must carry this model\'s identity. Prints {"imported"}.'],
+    load: () => import('./postgres.mjs').then((m) => ({ run: m.importFrom })),
+  },
 ];
 
 /** The command's help page: synopsis, summary, options, notes. */

@@ -1,0 +1,81 @@
+// PostgreSQL + pgvector commands: export (a SQL script), sync (incremental, over the wire), import.
+import { existsSync, writeFileSync } from 'node:fs';
+import { ClipfindError, Library, Model } from '../../web/index.js';
+import { UsageError } from './usage.mjs';
+
+function required(values, ...names) {
+  const missing = names.filter((n) => values[n] === undefined);
+  if (missing.length) throw new UsageError(`${missing.map((n) => `--${n}`).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required`);
+}
+
+async function connect(url) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {}); // a dropped connection surfaces in the failing query
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new ClipfindError('NETWORK', `${url.replace(/\/\/[^@/]*@/, '//')}: cannot connect (${err.message})`);
+  }
+  return client;
+}
+
+export async function exportSql({ values }) {
+  required(values, 'library', 'format', 'out');
+  if (values.format !== 'pgvector') throw new UsageError(`--format must be pgvector, got '${values.format}'`);
+  const lib = await Library.open(values.library, null);
+  try {
+    const sql = lib.toSql({ table: values.table });
+    writeFileSync(values.out, sql);
+    process.stdout.write(`${JSON.stringify({ items: lib.size, out: values.out, bytes: Buffer.byteLength(sql) })}\n`);
+  } finally {
+    lib.close();
+  }
+  return 0;
+}
+
+export async function sync({ values }) {
+  required(values, 'library', 'to');
+  const batchSize = values.batch === undefined ? 500 : Number(values.batch);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`--batch must be a whole number >= 1, got '${values.batch}'`);
+  const lib = await Library.open(values.library, null);
+  try {
+    // Committed batches stay, so after a dropped connection a fresh one picks up where it stopped.
+    for (let attempt = 0; ; attempt++) {
+      const client = await connect(values.to);
+      try {
+        const summary = await lib.syncTo(client, {
+          table: values.table, batchSize,
+          onProgress: ({ done, total }) => process.stderr.write(`\rsynced ${done}/${total}  `),
+        });
+        process.stderr.write('\n');
+        process.stdout.write(`${JSON.stringify(summary)}\n`);
+        return 0;
+      } catch (err) {
+        if (err.code !== 'NETWORK' || attempt >= 3) throw err;
+        process.stderr.write(`\nclipfind sync: ${err.message}; reconnecting\n`);
+      } finally {
+        await client.end().catch(() => {});
+      }
+    }
+  } finally {
+    lib.close();
+  }
+}
+
+export async function importFrom({ values }) {
+  required(values, 'from', 'model', 'library');
+  if (existsSync(values.library)) throw new UsageError(`${values.library} exists; import into a new file`);
+  const model = await Model.load(values.model, { backend: 'wasm' });
+  const client = await connect(values.from);
+  try {
+    const lib = await Library.fromPostgres(client, model, { table: values.table });
+    await lib.save(values.library);
+    process.stdout.write(`${JSON.stringify({ imported: lib.size })}\n`);
+    lib.close();
+  } finally {
+    await client.end().catch(() => {});
+    await model.close();
+  }
+  return 0;
+}
