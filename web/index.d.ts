@@ -287,7 +287,20 @@ export declare class Library {
   dupes(options?: { threshold?: number }): string[][];
   merge(other: Library): number;
   reindex(model: Model, loadImage: (id: string) => Promise<Uint8Array | ArrayBuffer | Blob>, options?: { onProgress?: (p: AddProgress) => void; signal?: AbortSignal }): Promise<{ library: Library; summary: AddSummary }>;
+  /** SQL that creates the pgvector table (if absent) and upserts every item; a table of another model refuses it. */
+  toSql(options?: { table?: string }): string;
+  /** The same script statement by statement (large libraries). */
+  sqlStatements(options?: { table?: string }): IterableIterator<string>;
+  /** Makes a PostgreSQL table equal to this library: incremental, bounded transactions, resumable (NETWORK errors). */
+  syncTo(client: PgClient, options?: { table?: string; batchSize?: number; onProgress?: (p: { done: number; total: number }) => void }): Promise<{ upserted: number; deleted: number; unchanged: number }>;
+  /** A library from a table toSql/syncTo wrote with the same model (MODEL_MISMATCH otherwise); nothing re-embedded. */
+  static fromPostgres(client: PgClient, model: Model, options?: { table?: string; weights?: FusionWeights; storage?: Storage }): Promise<Library>;
   close(): void;
+}
+
+/** What syncTo/fromPostgres need of a PostgreSQL client: pg's Client or Pool, or PGlite. */
+export interface PgClient {
+  query(text: string, params?: unknown[]): Promise<{ rows: any[] }>;
 }
 
 export declare class ModelMismatchError extends ClipfindError {

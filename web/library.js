@@ -375,24 +375,21 @@ export class Library {
         relImage = zImage[i] >= opts.z && !(libI[i] < opts.zLibrary) && (!siglip || this.#model.score(s) >= opts.probability);
         zCaption[i] = cs >= 0 ? (captionScores[cs] - captionNull.mean[cs]) / captionNull.sd[cs] : NaN;
         relCaption = cs >= 0 && zCaption[i] >= opts.z && !(libC[i] < opts.zLibrary);
-        if (target === 'captions') score[i] = zCaption[i];
-        else if (cs < 0 || !(w.image + w.caption > 0)) score[i] = zImage[i];
-        else score[i] = (w.image * zImage[i] + w.caption * zCaption[i]) / (w.image + w.caption);
       } else {
         // Images against images: the library is the null; below minLibrary items only copies count.
         zImage[i] = libI[i];
         // Exact and near copies (cosine >= copy) are relevant whatever the library looks like.
         relImage = (libImage !== null && zImage[i] >= opts.z) || s >= opts.copy;
         zCaption[i] = libC[i];
-        const image = libImage ? zImage[i] : s;
-        // A caption can lift a photo, never drag it below its own copy.
-        // ... and only as far as its image evidence goes (captions reinforce, never replace, likeness).
-        const lift = cs >= 0 && libCaption && w.image > 0 ? (w.caption / w.image) * Math.min(Math.max(0, zCaption[i]), Math.max(0, image)) : 0;
-        score[i] = target === 'captions' ? zCaption[i] : image + lift;
-        // The query photo itself first, then its copies, then the rest.
+        // The query photo itself first, then its copies, then the rest: a caption never drags a photo
+        // below its own copy.
         first[i] = selfIds.has(imageIds[i]) ? 2 : s >= opts.copy ? 1 : 0;
         if (first[i]) relImage = true;
       }
+      // The score is the fused cosine (0.7 · image + 0.3 · caption by default): what the ranking means,
+      // the same number pgvector computes (README "Outgrowing one device"); the calibrated z-scores
+      // behind `relevant` are in `evidence`.
+      score[i] = target === 'captions' ? captionScores[cs] : cs < 0 ? s : w.image * s + w.caption * captionScores[cs];
       relevant[i] = opts.off ? 0 : (useImage && relImage) || (useCaption && relCaption) ? 1 : 0;
       if (Number.isNaN(score[i])) score[i] = -Infinity;
     }
@@ -488,7 +485,10 @@ export class Library {
   }
 
   /** The SQL script that puts this library into PostgreSQL + pgvector (schema in README). */
-  toSql(options) { return exportSql(this.#pgSource(), options); }
+  toSql(options) { return [...this.sqlStatements(options)].join(''); }
+
+  /** The same script statement by statement, for libraries too large for one string. */
+  sqlStatements(options) { return exportSql(this.#pgSource(), options); }
 
   /** Makes a PostgreSQL table equal to this library: incremental, in bounded transactions, resumable. */
   syncTo(client, options) { return syncTo(this.#pgSource(), client, options); }

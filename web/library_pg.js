@@ -68,27 +68,27 @@ const UPSERT_SET = 'image_embedding = EXCLUDED.image_embedding, caption = EXCLUD
 
 /**
  * The SQL script that creates the extension and the table (if absent) and upserts every item, in one
- * transaction; loading it into a table of another model raises an error and changes nothing.
+ * transaction, as a sequence of statements (a 100k-item library is far beyond one JS string); loading it
+ * into a table of another model raises an error and changes nothing.
  * @param {{items: Iterable<object>, vectors: (id: string) => {image: Float32Array, caption?: Float32Array}, model: string, dim: number}} source
  */
-export function exportSql(source, { table = DEFAULT_TABLE, rowsPerStatement = 200 } = {}) {
+export function* exportSql(source, { table = DEFAULT_TABLE, rowsPerStatement = 200 } = {}) {
   const ident = tableIdent(table);
-  const out = [`-- clipfind library export: model ${source.model}, dimension ${source.dim}`, 'BEGIN;', ...schemaSql(ident, source.dim).map((st) => `${st};`),
-    `DO $$ BEGIN IF EXISTS (SELECT 1 FROM ${ident} WHERE model <> ${literal(source.model)}) THEN RAISE EXCEPTION 'clipfind: table ${table} holds embeddings of another model than ${source.model.replaceAll("'", "''")}'; END IF; END $$;`];
+  yield `-- clipfind library export: model ${source.model}, dimension ${source.dim}\nBEGIN;\n`;
+  for (const statement of schemaSql(ident, source.dim)) yield `${statement};\n`;
+  yield `DO $$ BEGIN IF EXISTS (SELECT 1 FROM ${ident} WHERE model <> ${literal(source.model)}) THEN RAISE EXCEPTION 'clipfind: table ${table} holds embeddings of another model than ${source.model.replaceAll("'", "''")}'; END IF; END $$;\n`;
   let rows = [];
-  const flush = () => {
-    if (!rows.length) return;
-    out.push(`INSERT INTO ${ident} (id, image_embedding, caption, caption_embedding, model, meta) VALUES\n${rows.join(',\n')}\nON CONFLICT (id) DO UPDATE SET ${UPSERT_SET};`);
-    rows = [];
-  };
+  const statement = () => `INSERT INTO ${ident} (id, image_embedding, caption, caption_embedding, model, meta) VALUES\n${rows.join(',\n')}\nON CONFLICT (id) DO UPDATE SET ${UPSERT_SET};\n`;
   for (const item of source.items) {
     const r = rowOf(item, source.vectors(item.id), source.model);
     rows.push(`(${literal(r.id)}, '${r.image}', ${literal(r.caption)}, ${r.captionVector ? `'${r.captionVector}'` : 'NULL'}, ${literal(r.model)}, ${literal(r.meta)})`);
-    if (rows.length >= rowsPerStatement) flush();
+    if (rows.length >= rowsPerStatement) {
+      yield statement();
+      rows = [];
+    }
   }
-  flush();
-  out.push('COMMIT;', '');
-  return out.join('\n');
+  if (rows.length) yield statement();
+  yield 'COMMIT;\n';
 }
 
 /** A connection problem, as opposed to a refusal: running the sync again resumes it. */

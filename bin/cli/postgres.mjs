@@ -1,5 +1,5 @@
 // PostgreSQL + pgvector commands: export (a SQL script), sync (incremental, over the wire), import.
-import { existsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { ClipfindError, Library, Model } from '../../web/index.js';
 import { UsageError } from './usage.mjs';
 
@@ -24,10 +24,19 @@ export async function exportSql({ values }) {
   required(values, 'library', 'format', 'out');
   if (values.format !== 'pgvector') throw new UsageError(`--format must be pgvector, got '${values.format}'`);
   const lib = await Library.open(values.library, null);
+  // Written statement by statement to a new file, renamed into place when complete.
+  const partial = `${values.out}.partial`;
+  const fd = openSync(partial, 'w');
+  let bytes = 0;
   try {
-    const sql = lib.toSql({ table: values.table });
-    writeFileSync(values.out, sql);
-    process.stdout.write(`${JSON.stringify({ items: lib.size, out: values.out, bytes: Buffer.byteLength(sql) })}\n`);
+    for (const statement of lib.sqlStatements({ table: values.table })) bytes += writeSync(fd, statement);
+    closeSync(fd);
+    renameSync(partial, values.out);
+    process.stdout.write(`${JSON.stringify({ items: lib.size, out: values.out, bytes })}\n`);
+  } catch (err) {
+    try { closeSync(fd); } catch {}
+    rmSync(partial, { force: true });
+    throw err;
   } finally {
     lib.close();
   }

@@ -66,6 +66,8 @@ before(() => {
   const tarball = path.join(app, `clipfind-${pkg.version}.tgz`);
   const project = path.join(app, 'project');
   cpSync(path.join(root, 'tests/consumer'), project, { recursive: true });
+  // The web app is README's example itself (web/examples/vite): its code, without its package.json.
+  for (const f of ['index.html', 'main.js']) cpSync(path.join(root, 'web/examples/vite', f), path.join(project, f));
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball,
     `vite@${pkg.devDependencies.vite}`, `typescript@${pkg.devDependencies.typescript}`], { cwd: project, stdio: ['ignore', 'ignore', 'inherit'], timeout: 300000 });

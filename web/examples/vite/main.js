@@ -1,5 +1,5 @@
-// The example app of README "Use in a web app" (the same app tests/js/package.test.mjs builds from the
-// installed tarball): `npm install && npx vite build`, then serve dist/ from any static server.
+// The example app of README "Use in a web app" (tests/js/package.test.mjs builds it from the installed
+// tarball): `npm install && npx vite build`, then serve dist/ from any static server.
 // The whole app: a model, a library, a file picker and a search box.
 import { Library, Model } from 'clipfind';
 
