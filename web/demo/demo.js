@@ -541,8 +541,8 @@ async function runSearch() {
   if (seq !== searchSeq) return; // a newer query is on its way
   const relevant = results.filter((r) => r.relevant), rest = results.filter((r) => !r.relevant);
   grid.replaceChildren(...(await Promise.all(relevant.map(card))));
-  grid.dataset.query = text; // which query the grid shows (tests wait for it)
   more.replaceChildren(...(await Promise.all(rest.map(card))));
+  grid.dataset.query = text; // which query both grids show (tests wait for it)
   more.hidden = true;
   $('show-more').hidden = rest.length === 0;
   $('show-more').textContent = `Show ${rest.length} less relevant result(s)`;
