@@ -8,6 +8,7 @@
 
 #include "errors.hpp"
 #include "index/flat_index.hpp"
+#include "index/index_loader.hpp"
 #include "index/kernels.hpp"
 
 using emscripten::val;
@@ -25,17 +26,37 @@ class IndexHandle {
       return val::undefined();
     });
   }
-  val load(uintptr_t ptr, size_t len) {
+  // fromBytes in pieces: loadBegin(total bytes), loadFeed per piece copied into the heap, loadEnd.
+  // The index is read straight into its final storage; the file is never whole in the heap.
+  val loadBegin(double total) {
+    return loading([&] { loader_ = std::make_unique<IndexLoader>(static_cast<size_t>(total)); });
+  }
+  val loadFeed(uintptr_t ptr, size_t len) {
+    return loading([&] { loader().feed(reinterpret_cast<const uint8_t*>(ptr), len); });
+  }
+  val loadEnd() {
+    return loading([&] {
+      index_ = std::make_unique<FlatIndex>(loader().finish());
+      loader_.reset();
+    });
+  }
+  // add in pieces (FlatIndex::begin_add/stage_add/commit_add): all-or-nothing over the whole batch.
+  val addBegin(size_t n, double floats) {
     return guarded([&] {
-      auto bytes = std::span(reinterpret_cast<const uint8_t*>(ptr), len);
-      index_ = std::make_unique<FlatIndex>(FlatIndex::from_bytes(bytes));
+      get().begin_add(n, static_cast<size_t>(floats));
       return val::undefined();
     });
   }
-  val add(val ids, uintptr_t ptr, size_t count) {
+  val addRows(uintptr_t ptr, size_t count) {
+    return guarded([&] {
+      get().stage_add(std::span(reinterpret_cast<const float*>(ptr), count));
+      return val::undefined();
+    });
+  }
+  val addCommit(val ids) {
     return guarded([&] {
       auto list = to_strings(ids);
-      get().add(list, std::span(reinterpret_cast<const float*>(ptr), count));
+      get().commit_add(list);
       return val::undefined();
     });
   }
@@ -90,11 +111,18 @@ class IndexHandle {
       return out;
     });
   }
+  // Serialized straight from the blocks into a JS Uint8Array, piece by piece: the heap never holds
+  // a second copy of the index (it would keep that size for the life of the page).
   val toBytes() {
     return guarded([&] {
-      auto bytes = get().to_bytes();
-      // slice() copies out of the heap so the result survives memory growth and this function.
-      return val(emscripten::typed_memory_view(bytes.size(), bytes.data())).call<val>("slice");
+      const FlatIndex& index = get();
+      val out = val::global("Uint8Array").new_(static_cast<double>(index.serialized_size()));
+      double at = 0;
+      index.write_bytes([&](const uint8_t* p, size_t n) {
+        out.call<void>("set", val(emscripten::typed_memory_view(n, p)), at);
+        at += static_cast<double>(n);
+      });
+      return out;
     });
   }
   val info() {
@@ -113,8 +141,9 @@ class IndexHandle {
   // Bandwidth probe over the index's own f32 bytes (benchmarks only).
   float probe() const {
     if (!index_) return 0;
-    auto raw = index_->raw_f32();
-    return kernels::stream_sum_f32(raw.data(), raw.size());
+    float sum = 0;
+    for (auto block : index_->f32_blocks()) sum += kernels::stream_sum_f32(block.data(), block.size());
+    return sum;
   }
 
  private:
@@ -122,7 +151,22 @@ class IndexHandle {
     if (!index_) throw Error(ErrorCode::Closed, "index is not initialized");
     return *index_;
   }
+  IndexLoader& loader() {
+    if (!loader_) throw Error(ErrorCode::Closed, "no load in progress");
+    return *loader_;
+  }
+  // A failed load drops what it had read at once.
+  template <typename F>
+  val loading(F&& fn) {
+    val result = guarded([&] {
+      fn();
+      return val::undefined();
+    });
+    if (!result.isUndefined()) loader_.reset();
+    return result;
+  }
   std::unique_ptr<FlatIndex> index_;
+  std::unique_ptr<IndexLoader> loader_;
 };
 
 }  // namespace
@@ -133,8 +177,12 @@ EMSCRIPTEN_BINDINGS(clipfind_index) {
   emscripten::class_<IndexHandle>("IndexHandle")
       .constructor<>()
       .function("init", &IndexHandle::init)
-      .function("load", &IndexHandle::load)
-      .function("add", &IndexHandle::add)
+      .function("loadBegin", &IndexHandle::loadBegin)
+      .function("loadFeed", &IndexHandle::loadFeed)
+      .function("loadEnd", &IndexHandle::loadEnd)
+      .function("addBegin", &IndexHandle::addBegin)
+      .function("addRows", &IndexHandle::addRows)
+      .function("addCommit", &IndexHandle::addCommit)
       .function("update", &IndexHandle::update)
       .function("remove", &IndexHandle::remove)
       .function("has", &IndexHandle::has)

@@ -4,6 +4,10 @@ import { copyToHeap, loadWasm } from './wasm.js';
 
 const registry = new FinalizationRegistry((handle) => handle.delete());
 
+// Bulk data crosses into the WASM heap at most this many bytes at a time: a big batch or a big
+// index file is never whole in the heap next to the index itself (the heap never shrinks).
+const PIECE_BYTES = 1 << 20;
+
 function toFloat32(vectors, what) {
   if (vectors instanceof Float32Array) return vectors;
   if (Array.isArray(vectors) || ArrayBuffer.isView(vectors)) return Float32Array.from(vectors.flat ? vectors.flat() : vectors);
@@ -55,9 +59,18 @@ export class FlatIndex {
     if (!ArrayBuffer.isView(bytes)) throw new InvalidInputError('INVALID_ARGUMENT', 'FlatIndex.fromBytes: expected a Uint8Array');
     const M = await loadWasm();
     const handle = new M.IndexHandle();
-    const ptr = copyToHeap(M, bytes);
+    const src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const ptr = M._malloc(PIECE_BYTES);
     try {
-      check(handle.load(ptr, bytes.byteLength));
+      if (ptr === 0) throw new RangeError('clipfind: out of WASM memory');
+      // Read piece by piece straight into the index's storage.
+      check(handle.loadBegin(src.length));
+      for (let at = 0; at < src.length; at += PIECE_BYTES) {
+        const piece = src.subarray(at, at + PIECE_BYTES);
+        new Uint8Array(M.HEAPU8.buffer, ptr, piece.length).set(piece); // a fresh view: the heap may have grown
+        check(handle.loadFeed(ptr, piece.length));
+      }
+      check(handle.loadEnd());
     } catch (err) {
       handle.delete();
       throw err;
@@ -75,10 +88,34 @@ export class FlatIndex {
   get memoryBytes() { return this.#live().memoryBytes(); }
 
   /** Adds vectors (n × dim, row-major) under new ids; all-or-nothing. Duplicate ids throw (use update). */
-  add(ids, vectors) { this.#bulk('add', ids, vectors); }
+  add(ids, vectors) {
+    const h = this.#live();
+    const list = toIds(ids, 'add');
+    const v = toFloat32(vectors, 'add');
+    // In pieces of whole vectors, each stored in its final place; the ids commit the batch.
+    check(h.addBegin(list.length, v.length));
+    const rows = Math.max(1, Math.floor(PIECE_BYTES / (4 * this.dim)));
+    const ptr = this.#scratchFor(Math.min(v.length, rows * this.dim) * 4);
+    for (let at = 0; at < v.length; at += rows * this.dim) {
+      const piece = v.subarray(at, at + rows * this.dim);
+      new Float32Array(this.#M.HEAPF32.buffer, ptr, piece.length).set(piece); // a fresh view: the heap may have grown
+      check(h.addRows(ptr, piece.length));
+    }
+    check(h.addCommit(list));
+  }
 
   /** Replaces the vectors of existing ids; unknown ids throw NotFoundError. */
-  update(ids, vectors) { this.#bulk('update', ids, vectors); }
+  update(ids, vectors) {
+    const h = this.#live();
+    const list = toIds(ids, 'update');
+    const v = toFloat32(vectors, 'update');
+    const ptr = copyToHeap(this.#M, v);
+    try {
+      check(h.update(list, ptr, v.length));
+    } finally {
+      this.#M._free(ptr);
+    }
+  }
 
   /** Removes ids; returns how many were present. */
   remove(ids) { return check(this.#live().remove(toIds(ids, 'remove'))); }
@@ -150,17 +187,5 @@ export class FlatIndex {
       if (this.#scratch === 0) throw new RangeError('clipfind: out of WASM memory');
     }
     return this.#scratch;
-  }
-
-  #bulk(op, ids, vectors) {
-    const h = this.#live();
-    const list = toIds(ids, op);
-    const v = toFloat32(vectors, op);
-    const ptr = copyToHeap(this.#M, v);
-    try {
-      check(h[op](list, ptr, v.length));
-    } finally {
-      this.#M._free(ptr);
-    }
   }
 }

@@ -1,5 +1,8 @@
 // Exact (brute-force) similarity index over fixed-dimension vectors with string ids.
 // Storage kinds trade memory for precision: f32 (exact), f16 (half), i8 (per-vector scale).
+// Vectors live in fixed-size blocks (block_store.hpp): growing never copies them, so memory stays at
+// about their own size. Slots are dense: a removal moves the last vector into the freed slot, and the
+// next add appends into the space that frees.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "index/block_store.hpp"
 #include "index/topk.hpp"
 
 namespace clipfind {
@@ -36,6 +40,8 @@ struct SearchHit {
   float score;
 };
 
+class IndexLoader;
+
 class FlatIndex {
  public:
   static constexpr uint32_t kMaxDim = 65536;
@@ -51,6 +57,13 @@ class FlatIndex {
   // Adds n = ids.size() vectors (vectors.size() must be n*dim). All-or-nothing: a bad vector,
   // a duplicate id (in the index or within the batch) throws and leaves the index unchanged.
   void add(std::span<const std::string> ids, std::span<const float> vectors);
+  // The same add for a batch delivered in pieces (the WASM binding copies 1 MiB at a time, so a big
+  // batch never sits in memory twice): begin_add checks the shape, stage_add stores whole vectors
+  // in their final place (not yet searchable), commit_add checks the ids and makes them live. Any
+  // error, or a new begin_add, takes staged vectors back out: the index is unchanged.
+  void begin_add(size_t n, size_t floats);
+  void stage_add(std::span<const float> vectors);
+  void commit_add(std::span<const std::string> ids);
   // Replaces the vectors of existing ids (NotFound otherwise), keeping their insertion order.
   void update(std::span<const std::string> ids, std::span<const float> vectors);
   // Removes the ids that exist; returns how many were removed.
@@ -67,19 +80,35 @@ class FlatIndex {
   void score_all(std::span<const float> query, float* out) const;
   const std::vector<std::string>& ids() const { return ids_; }
 
+  // Serialization (layout in flat_index_io.cpp). write_bytes hands the serialized form to `sink` in
+  // pieces (the stored blocks themselves, no full copy); to_bytes collects them.
+  size_t serialized_size() const;
+  void write_bytes(const std::function<void(const uint8_t*, size_t)>& sink) const;
   std::vector<uint8_t> to_bytes() const;
+  // Reads toBytes() output straight into block storage (IndexLoader streams it in pieces).
   static FlatIndex from_bytes(std::span<const uint8_t> bytes);
 
   // Bytes held by vectors, scales and ids (for memory reports).
   size_t memory_bytes() const;
-  // Raw f32 storage, for the bandwidth probe in benchmarks (empty unless storage is f32).
-  std::span<const float> raw_f32() const { return f32_; }
+  // Raw f32 storage blocks, for the bandwidth probe in benchmarks (empty unless storage is f32).
+  std::vector<std::span<const float>> f32_blocks() const;
 
  private:
-  std::vector<float> prepare(std::span<const float> vectors, size_t n, const char* what) const;
+  friend class IndexLoader;
+  static std::string quote(std::string_view id);  // an id for an error message, cut at 64 bytes
+  bool exact_copy() const { return opt_.storage == Storage::F32 || opt_.rerank > 0; }
+  // Vectors stored, staged ones included.
+  size_t row_block_end(size_t row) const {  // the first row of the next block in the scanned store
+    const size_t b = opt_.storage == Storage::F32 ? f32_.block_rows() : opt_.storage == Storage::F16 ? f16_.block_rows() : i8_.block_rows();
+    return (row / b + 1) * b;
+  }
+  size_t stored_rows() const { return opt_.storage == Storage::F32 ? f32_.rows() : opt_.storage == Storage::F16 ? f16_.rows() : i8_.rows(); }
+  void check_vectors(std::span<const float> vectors, size_t n, size_t first, const char* what) const;
+  void normalized(const float* v, float* out) const;
+  std::vector<float> prepare_query(std::span<const float> query, const char* what) const;
   void store(size_t slot, const float* v);
-  void append_slot();
-  float score_slot(size_t slot, const float* q, const int16_t* q16, float qscale) const;
+  void push_row();
+  void truncate_rows(size_t rows);
   float exact_score(size_t slot, const float* q) const;
   float get_score_i8(size_t slot, const std::vector<float>& q) const;
   void move_slot(size_t from, size_t to);
@@ -90,10 +119,12 @@ class FlatIndex {
   std::vector<uint64_t> seq_;
   std::unordered_map<std::string, uint32_t> slot_of_;
   uint64_t next_seq_ = 0;
-  std::vector<float> f32_;       // F32 storage, or the exact copy used for re-ranking
-  std::vector<uint16_t> f16_;    // F16 storage
-  std::vector<int8_t> i8_;       // I8 storage
-  std::vector<float> i8_scale_;  // I8: value = q * scale
+  // Rows past ids_.size() are staged by an add in progress (begin_add .. commit_add).
+  size_t staged_want_ = 0;        // vectors the batch in progress declared
+  BlockStore<float> f32_;         // F32 storage, or the exact copy used for re-ranking
+  BlockStore<uint16_t> f16_;      // F16 storage
+  BlockStore<int8_t> i8_;         // I8 storage
+  std::vector<float> i8_scale_;   // I8: value = q * scale
 };
 
 }  // namespace clipfind

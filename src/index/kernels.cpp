@@ -1,8 +1,7 @@
 #include "index/kernels.hpp"
 
 #include <cstring>
-
-#include "index/f16.hpp"
+#include <vector>
 
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
@@ -15,7 +14,6 @@ namespace {
 
 // GCC/Clang vector extensions lower to SIMD128 in wasm and to SSE natively.
 typedef float v4f __attribute__((vector_size(16)));
-typedef uint32_t v4u __attribute__((vector_size(16)));
 
 inline v4f load4(const float* p) {
   v4f v;
@@ -27,39 +25,39 @@ inline float hsum(v4f v) { return (v[0] + v[1]) + (v[2] + v[3]); }
 
 // Eight binary16 values as f32 vectors holding value × 2^-112: each half's sign, exponent and
 // mantissa moved into a float's fields without rebiasing the exponent (a half subnormal lands on a
-// float subnormal). A query scaled by 2^112 (exact: a power of two, |q| <= 1) times these gives
-// exactly q × value, so scores equal a plain conversion's, for one interleave and four bit ops.
-constexpr float kHalfRebias = 0x1p112f;
-
-inline v4f half_fields(v4u x) {  // x: the half in the upper 16 bits of each lane
-  const v4u sign = {0x80000000u, 0x80000000u, 0x80000000u, 0x80000000u};
-  const v4u rest = {0x7FFF0000u, 0x7FFF0000u, 0x7FFF0000u, 0x7FFF0000u};
-  const v4u bits = (x & sign) | ((x & rest) >> 3);
-  v4f f;
-  std::memcpy(&f, &bits, 16);
-  return f;
+// float subnormal). A query scaled by 2^112 (half_query) times these gives exactly q × value, so
+// scores equal a plain conversion's. The moves happen on all eight halves at once in 16-bit lanes:
+// the float's upper half is the sign and the top 12 of the 15 other bits (one arithmetic shift and a
+// mask), its lower half the last 3 bits (one shift); two interleaves pair them into 32-bit lanes.
+inline void load8_half_scaled(const uint16_t* p, v4f& lo, v4f& hi) {
+#if defined(__wasm_simd128__)
+  const v128_t h = wasm_v128_load(p);
+  const v128_t upper = wasm_v128_and(wasm_i16x8_shr(h, 3), wasm_i16x8_splat(int16_t(0x8FFF)));
+  const v128_t lower = wasm_i16x8_shl(h, 13);
+  const v128_t a = wasm_i16x8_shuffle(lower, upper, 0, 8, 1, 9, 2, 10, 3, 11), b = wasm_i16x8_shuffle(lower, upper, 4, 12, 5, 13, 6, 14, 7, 15);
+  std::memcpy(&lo, &a, 16);
+  std::memcpy(&hi, &b, 16);
+#elif defined(__SSE2__)
+  const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i upper = _mm_and_si128(_mm_srai_epi16(h, 3), _mm_set1_epi16(int16_t(0x8FFF)));
+  const __m128i lower = _mm_slli_epi16(h, 13);
+  const __m128i a = _mm_unpacklo_epi16(lower, upper), b = _mm_unpackhi_epi16(lower, upper);
+  std::memcpy(&lo, &a, 16);
+  std::memcpy(&hi, &b, 16);
+#else
+  uint32_t t[8];
+  for (int i = 0; i < 8; ++i) t[i] = (uint32_t(p[i] & 0x8000u) << 16) | (uint32_t(p[i] & 0x7FFFu) << 13);
+  std::memcpy(&lo, t, 16);
+  std::memcpy(&hi, t + 4, 16);
+#endif
 }
 
-inline void load8_half_scaled(const uint16_t* p, v4f& lo, v4f& hi) {
-  v4u a, b;
-#if defined(__wasm_simd128__)
-  const v128_t h = wasm_v128_load(p), z = wasm_i32x4_splat(0);
-  const v128_t wa = wasm_i16x8_shuffle(z, h, 0, 8, 1, 9, 2, 10, 3, 11), wb = wasm_i16x8_shuffle(z, h, 4, 12, 5, 13, 6, 14, 7, 15);
-  std::memcpy(&a, &wa, 16);
-  std::memcpy(&b, &wb, 16);
-#elif defined(__SSE2__)
-  const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), z = _mm_setzero_si128();
-  const __m128i wa = _mm_unpacklo_epi16(z, h), wb = _mm_unpackhi_epi16(z, h);
-  std::memcpy(&a, &wa, 16);
-  std::memcpy(&b, &wb, 16);
-#else
-  uint16_t t[8];
-  std::memcpy(t, p, 16);
-  a = v4u{uint32_t(t[0]) << 16, uint32_t(t[1]) << 16, uint32_t(t[2]) << 16, uint32_t(t[3]) << 16};
-  b = v4u{uint32_t(t[4]) << 16, uint32_t(t[5]) << 16, uint32_t(t[6]) << 16, uint32_t(t[7]) << 16};
-#endif
-  lo = half_fields(a);
-  hi = half_fields(b);
+// One half as value × 2^-112 (the scalar tail of the same conversion).
+inline float half_scaled(uint16_t h) {
+  const uint32_t bits = (uint32_t(h & 0x8000u) << 16) | (uint32_t(h & 0x7FFFu) << 13);
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
 }
 
 }  // namespace
@@ -79,18 +77,29 @@ float dot_f32(const float* a, const float* b, size_t n) {
   return s;
 }
 
-float dot_f16(const float* q, const uint16_t* v, size_t n) {
-  const v4f k = {kHalfRebias, kHalfRebias, kHalfRebias, kHalfRebias};
+std::vector<float> half_query(const float* q, size_t n) {
+  std::vector<float> out(n);
+  for (size_t i = 0; i < n; ++i) out[i] = q[i] * kHalfQueryScale;
+  return out;
+}
+
+float dot_f16(const float* q, const uint16_t* v, size_t n) { return dot_f16_half_query(half_query(q, n).data(), v, n); }
+
+void dot_f16_rows(const float* q, const uint16_t* rows, size_t dim, size_t count, float* out) {
+  dot_f16_rows_half_query(half_query(q, dim).data(), rows, dim, count, out);
+}
+
+float dot_f16_half_query(const float* q, const uint16_t* v, size_t n) {
   v4f s0 = {0, 0, 0, 0}, s1 = s0;
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     v4f lo, hi;
     load8_half_scaled(v + i, lo, hi);
-    s0 += (load4(q + i) * k) * lo;
-    s1 += (load4(q + i + 4) * k) * hi;
+    s0 += load4(q + i) * lo;
+    s1 += load4(q + i + 4) * hi;
   }
   float s = hsum(s0 + s1);
-  for (; i < n; ++i) s += q[i] * half_to_float(v[i]);
+  for (; i < n; ++i) s += q[i] * half_scaled(v[i]);
   return s;
 }
 
@@ -149,30 +158,27 @@ void dot_f32_rows(const float* q, const float* rows, size_t dim, size_t count, f
   for (; r < count; ++r) out[r] = dot_f32(q, rows + r * dim, dim);
 }
 
-void dot_f16_rows(const float* q, const uint16_t* rows, size_t dim, size_t count, float* out) {
-  const v4f k = {kHalfRebias, kHalfRebias, kHalfRebias, kHalfRebias};
+void dot_f16_rows_half_query(const float* q, const uint16_t* rows, size_t dim, size_t count, float* out) {
   size_t r = 0;
   if (dim % 8 == 0) {
-    // Two rows at a time share the (scaled) query; more rows run out of SIMD registers.
-    for (; r + 2 <= count; r += 2) {
+    // Four rows at a time share each query load; every row keeps the two accumulators (and so the
+    // summation order) of dot_f16, so a score does not depend on how rows are grouped.
+    for (; r + 4 <= count; r += 4) {
       const uint16_t* a = rows + r * dim;
-      const uint16_t* b = a + dim;
-      v4f sa0 = {0, 0, 0, 0}, sa1 = sa0, sb0 = sa0, sb1 = sa0;
+      v4f s[8] = {};
       for (size_t i = 0; i < dim; i += 8) {
-        const v4f q0 = load4(q + i) * k, q1 = load4(q + i + 4) * k;
-        v4f lo, hi;
-        load8_half_scaled(a + i, lo, hi);
-        sa0 += q0 * lo;
-        sa1 += q1 * hi;
-        load8_half_scaled(b + i, lo, hi);
-        sb0 += q0 * lo;
-        sb1 += q1 * hi;
+        const v4f q0 = load4(q + i), q1 = load4(q + i + 4);
+        for (int k = 0; k < 4; ++k) {
+          v4f lo, hi;
+          load8_half_scaled(a + k * dim + i, lo, hi);
+          s[2 * k] += q0 * lo;
+          s[2 * k + 1] += q1 * hi;
+        }
       }
-      out[r] = hsum(sa0 + sa1);
-      out[r + 1] = hsum(sb0 + sb1);
+      for (int k = 0; k < 4; ++k) out[r + k] = hsum(s[2 * k] + s[2 * k + 1]);
     }
   }
-  for (; r < count; ++r) out[r] = dot_f16(q, rows + r * dim, dim);
+  for (; r < count; ++r) out[r] = dot_f16_half_query(q, rows + r * dim, dim);
 }
 
 void dot_i8_rows(const int16_t* q, const int8_t* rows, size_t dim, size_t count, int32_t* out) {

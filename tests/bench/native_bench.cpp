@@ -47,8 +47,10 @@ int main(int argc, char** argv) {
     double ms = median_ms([&](size_t q) { sink = sink + index.search(std::span(qs.data() + q * dim, dim), 10)[0].score; });
     std::printf("\"%s\":%.4f,", storage_name(s), ms);
     if (s == Storage::F32) {
-      auto raw = index.raw_f32();
-      double probe = median_ms([&](size_t) { sink = sink + kernels::stream_sum_f32(raw.data(), raw.size()); });
+      auto blocks = index.f32_blocks();
+      double probe = median_ms([&](size_t) {
+        for (auto b : blocks) sink = sink + kernels::stream_sum_f32(b.data(), b.size());
+      });
       std::printf("\"probe\":%.4f,", probe);
     }
   }

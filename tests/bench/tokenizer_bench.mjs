@@ -2,17 +2,17 @@
 // process, same CLIP tokenizer files (from ../shared), padding to 77 as a text tower needs.
 import { existsSync, readFileSync } from 'node:fs';
 import { Tokenizer } from 'clipfind';
-import { buildCorpus, sharedDir } from '../js/helpers/corpus.mjs';
+import { buildCorpus, fixturesDir } from '../js/helpers/corpus.mjs';
 
 export async function tokenizerBench() {
-  const dir = `${sharedDir}clip-vit-base-patch32`;
+  const dir = `${fixturesDir}clip-vit-base-patch32`;
   if (!existsSync(`${dir}/tokenizer.json`)) {
     console.log(`  skipped: ${dir} is absent`);
     return null;
   }
   const { AutoTokenizer, env } = await import('@huggingface/transformers');
   env.allowRemoteModels = false;
-  env.localModelPath = sharedDir;
+  env.localModelPath = fixturesDir;
   const ref = await AutoTokenizer.from_pretrained('clip-vit-base-patch32');
   const tok = await Tokenizer.fromFiles({ tokenizer: readFileSync(`${dir}/tokenizer.json`, 'utf8'), config: readFileSync(`${dir}/tokenizer_config.json`, 'utf8') });
   const base = buildCorpus({ minSize: 8200 });

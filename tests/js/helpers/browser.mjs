@@ -10,16 +10,17 @@ export function browserSkipReason() {
 }
 
 /**
- * @param {{webgpu?: boolean, roots?: string[], isolation?: boolean, modelHosts?: string[]}} [options]
- *   modelHosts: scripts/serve.mjs's mirror hook (CLIPFIND_MODEL_HOST)
+ * @param {{webgpu?: boolean, roots?: string[], isolation?: boolean, modelHosts?: string[], args?: string[]}} [options]
+ *   modelHosts: scripts/serve.mjs's mirror hook (CLIPFIND_MODEL_HOST); args: extra Chromium flags
  */
-export async function withBrowser(fn, { webgpu = true, roots = ['web', 'models', 'tests'], isolation = true, modelHosts = [] } = {}) {
+export async function withBrowser(fn, { webgpu = true, roots = ['web', 'models', 'tests'], isolation = true, modelHosts = [], args: extraArgs = [] } = {}) {
   const { chromium } = await import('playwright-core');
   const server = createServer({ roots, isolation, modelHosts });
   await new Promise((res) => server.listen(0, '127.0.0.1', res));
   const origin = `http://127.0.0.1:${server.address().port}`;
   const args = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
   if (webgpu) args.push('--enable-unsafe-webgpu');
+  args.push(...extraArgs);
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args });
   const requests = [];
   try {

@@ -12,9 +12,9 @@ export function rng(seed) {
   };
 }
 
-export function randomUnit(n, dim, seed) {
+// `out` (n * dim floats) lets a caller reuse one buffer, e.g. to measure memory without its garbage.
+export function randomUnit(n, dim, seed, out = new Float32Array(n * dim)) {
   const r = rng(seed);
-  const out = new Float32Array(n * dim);
   for (let i = 0; i < n; i++) {
     let norm = 0;
     for (let j = 0; j < dim; j++) {

@@ -1,0 +1,36 @@
+// Opens a saved library the way an app does (from the Origin Private File System, Library.open) and
+// reports the WASM heap and JS heap it takes. The file is fetched and stored first, outside the count.
+import { Library, loadWasm } from '../../web/index.js';
+
+const dim = 512;
+const stub = {
+  info: { id: 'bench@1', name: 'bench', family: 'clip', dim, logitScale: 100 },
+  async embedTexts(texts) {
+    const v = new Float32Array(texts.length * dim);
+    for (let i = 0; i < v.length; i++) v[i] = Math.sin(i * 12.9898 + texts[0].length);
+    return v;
+  },
+  async embedImages() { throw new Error('not used'); },
+};
+
+window.openLibrary = async (url, name) => {
+  const M = await loadWasm();
+  const dir = await navigator.storage.getDirectory();
+  {
+    const bytes = await (await fetch(url)).arrayBuffer();
+    const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
+    await w.write(bytes);
+    await w.close();
+  }
+  window.gc?.();
+  const heap0 = M.HEAPU8.length, js0 = performance.memory?.usedJSHeapSize ?? 0;
+  const t0 = performance.now();
+  const lib = await Library.open(name, stub);
+  const openMs = performance.now() - t0;
+  const { total } = await lib.search('a dog on a beach', { k: 10 });
+  window.gc?.();
+  const js = (performance.memory?.usedJSHeapSize ?? 0) - js0;
+  window.library = lib; // kept alive until measured
+  return { heap0, heap: M.HEAPU8.length, js, openMs, size: lib.size, searched: total, memoryBytes: lib.memoryBytes };
+};
+window.ready = true;
