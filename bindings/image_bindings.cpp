@@ -7,6 +7,7 @@
 
 #include "errors.hpp"
 #include "image/decode.hpp"
+#include "image/formats.hpp"
 #include "image/preprocess.hpp"
 
 using emscripten::val;
@@ -34,6 +35,12 @@ class PreprocessorHandle {
   val fromRGBA(uintptr_t ptr, size_t len, int width, int height, double max_pixels) {
     return guarded([&] { return run(rgb_from_rgba(bytes_at(ptr, len), width, height, max_pixels > 0 ? uint64_t(max_pixels) : 100'000'000)); });
   }
+  // RGBA from a WebP/HEIC/AVIF decoder, with the orientation its header still asks for.
+  val fromDecoded(uintptr_t ptr, size_t len, int width, int height, int orientation, double max_pixels) {
+    return guarded([&] {
+      return run(apply_orientation(rgb_from_rgba(bytes_at(ptr, len), width, height, max_pixels > 0 ? uint64_t(max_pixels) : 100'000'000), orientation));
+    });
+  }
  private:
   const PreprocessConfig& get() {
     if (!cfg_) throw Error(ErrorCode::Closed, "preprocessor is not initialized");
@@ -54,15 +61,44 @@ class PreprocessorHandle {
   std::vector<float> out_;
 };
 
+val rgbResult(const RgbImage& img);
+
 val decodeImage(uintptr_t ptr, size_t len, double max_pixels) {
   return guarded([&] {
     DecodeOptions opt;
     if (max_pixels > 0) opt.max_pixels = uint64_t(max_pixels);
-    RgbImage img = decode_image(bytes_at(ptr, len), opt);
+    return rgbResult(decode_image(bytes_at(ptr, len), opt));
+  });
+}
+
+val rgbResult(const RgbImage& img) {
+  val v = val::object();
+  v.set("width", img.width);
+  v.set("height", img.height);
+  v.set("data", val(emscripten::typed_memory_view(img.data.size(), img.data.data())).call<val>("slice"));
+  return v;
+}
+
+// decodeImage for RGBA from a WebP/HEIC/AVIF decoder: alpha dropped, orientation applied.
+val rgbFromDecoded(uintptr_t ptr, size_t len, int width, int height, int orientation, double max_pixels) {
+  return guarded([&] {
+    return rgbResult(apply_orientation(rgb_from_rgba(bytes_at(ptr, len), width, height, max_pixels > 0 ? uint64_t(max_pixels) : 100'000'000), orientation));
+  });
+}
+
+// Which JS decoder a file needs ('' for the formats decode_image reads), its size and orientation.
+// Broken headers and bombs throw here, before any decoder is loaded.
+val foreignHeader(uintptr_t ptr, size_t len, double max_pixels) {
+  return guarded([&] {
+    const ForeignHeader h = read_foreign_header(bytes_at(ptr, len), max_pixels > 0 ? uint64_t(max_pixels) : 100'000'000);
+    static const char* const kinds[] = {"", "webp", "heif", "avif"};
     val v = val::object();
-    v.set("width", img.width);
-    v.set("height", img.height);
-    v.set("data", val(emscripten::typed_memory_view(img.data.size(), img.data.data())).call<val>("slice"));
+    v.set("kind", std::string(kinds[int(h.format)]));
+    v.set("name", h.name);
+    v.set("width", double(h.width));
+    v.set("height", double(h.height));
+    v.set("orientation", h.orientation);
+    v.set("animated", h.animated);
     return v;
   });
 }
@@ -87,7 +123,10 @@ EMSCRIPTEN_BINDINGS(clipfind_image) {
       .constructor<>()
       .function("init", &PreprocessorHandle::init)
       .function("fromEncoded", &PreprocessorHandle::fromEncoded)
-      .function("fromRGBA", &PreprocessorHandle::fromRGBA);
+      .function("fromRGBA", &PreprocessorHandle::fromRGBA)
+      .function("fromDecoded", &PreprocessorHandle::fromDecoded);
+  emscripten::function("rgbFromDecoded", &clipfind::bindings::rgbFromDecoded);
+  emscripten::function("foreignHeader", &clipfind::bindings::foreignHeader);
   emscripten::function("decodeImage", &clipfind::bindings::decodeImage);
   emscripten::function("imageInfo", &clipfind::bindings::imageInfo);
 }

@@ -1,5 +1,6 @@
 // Image decoding and model preprocessing (PIL-exact) in WASM.
 import { check, ClosedError, InvalidInputError } from './errors.js';
+import { decodeForeign } from './image_codecs.js';
 import { copyToHeap, loadWasm } from './wasm.js';
 
 const registry = new FinalizationRegistry((handle) => handle.delete());
@@ -21,13 +22,22 @@ function withHeap(M, bytes, fn) {
   }
 }
 
+// WebP/HEIC/AVIF: the core reads the header (typed errors, pixel limit) and the format's decoder,
+// loaded on first use, returns RGBA; null for the formats the core decodes itself.
+async function foreignPixels(M, bytes, maxPixels) {
+  const header = withHeap(M, bytes, (ptr) => check(M.foreignHeader(ptr, bytes.byteLength, maxPixels)));
+  return header.kind ? decodeForeign(bytes, header) : null;
+}
+
 /**
- * Decodes JPEG/PNG/GIF/BMP bytes to RGB (EXIF orientation applied).
+ * Decodes JPEG/PNG/GIF/BMP/WebP/HEIC/AVIF bytes to RGB (orientation applied, alpha dropped).
  * @returns {Promise<{data: Uint8Array, width: number, height: number}>}
  */
 export async function decodeImage(input, { maxPixels = 100e6 } = {}) {
   const bytes = await toBytes(input, 'decodeImage');
   const M = await loadWasm();
+  const px = await foreignPixels(M, bytes, maxPixels);
+  if (px) return withHeap(M, px.rgba, (ptr) => check(M.rgbFromDecoded(ptr, px.rgba.byteLength, px.width, px.height, px.orientation, maxPixels)));
   return withHeap(M, bytes, (ptr) => check(M.decodeImage(ptr, bytes.byteLength, maxPixels)));
 }
 
@@ -67,7 +77,10 @@ export class ImagePreprocessor {
   /** Encoded image (bytes or Blob) to float32 CHW. @returns {Promise<{data: Float32Array, dims: number[]}>} */
   async fromEncoded(input) {
     const bytes = await toBytes(input, 'fromEncoded');
+    this.#live();
+    const px = await foreignPixels(this.#M, bytes, this.#maxPixels);
     const h = this.#live();
+    if (px) return withHeap(this.#M, px.rgba, (ptr) => this.#result(check(h.fromDecoded(ptr, px.rgba.byteLength, px.width, px.height, px.orientation, this.#maxPixels))));
     return withHeap(this.#M, bytes, (ptr) => this.#result(check(h.fromEncoded(ptr, bytes.byteLength, this.#maxPixels))));
   }
 

@@ -16,7 +16,7 @@ enum class ErrorCode {
   Closed,              // object used after close()
   InvalidModel,        // a model, tokenizer or config file is malformed or uses something unsupported
   InvalidImage,        // image bytes are empty, truncated or corrupt
-  UnsupportedFormat,   // a real image format we do not decode (HEIC, AVIF, WebP, TIFF, CMYK JPEG...)
+  UnsupportedFormat,   // a real image format we do not decode (TIFF, PSD, MP4, CMYK JPEG...)
   ImageTooLarge,       // over the pixel limit (decompression bomb guard)
 };
 

@@ -2,8 +2,12 @@
 
 #include <cstring>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/error.hpp"
+#include "image/bmp.hpp"
+#include "image/formats.hpp"
 
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_NO_STDIO
@@ -40,12 +44,7 @@ bool starts(std::span<const uint8_t> b, size_t off, const char (&sig)[N]) {
 
 // Names formats we recognize but do not decode, so the error says what the file is.
 const char* unsupported_format(std::span<const uint8_t> b) {
-  if (starts(b, 0, "RIFF") && starts(b, 8, "WEBP")) return "WebP";
-  if (starts(b, 4, "ftyp")) {
-    if (starts(b, 8, "avif") || starts(b, 8, "avis")) return "AVIF";
-    if (starts(b, 8, "heic") || starts(b, 8, "heix") || starts(b, 8, "mif1") || starts(b, 8, "msf1") || starts(b, 8, "hevc")) return "HEIC/HEIF";
-    return "an ISO media file (MP4/MOV/HEIF)";
-  }
+  if (starts(b, 4, "ftyp")) return "an ISO media file (MP4/MOV)";  // after read_foreign_header: not HEIF/AVIF
   if (starts(b, 0, "II*\x00") || starts(b, 0, "MM\x00*")) return "TIFF (or camera RAW)";
   if (starts(b, 0, "8BPS")) return "PSD";
   if (starts(b, 0, "\x00\x00\x01\x00")) return "ICO";
@@ -68,26 +67,39 @@ uint32_t rd32(const uint8_t* p, bool le) {
             : uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
 }
 
+// The Orientation tag (0x0112) of IFD0, or 0 when the block has none (PIL then looks at XMP).
 int orientation_from_tiff(const uint8_t* t, size_t n) {
-  if (n < 8) return 1;
+  if (n < 8) return 0;
   bool le;
   if (t[0] == 'I' && t[1] == 'I') le = true;
   else if (t[0] == 'M' && t[1] == 'M') le = false;
-  else return 1;
-  if (rd16(t + 2, le) != 42) return 1;
+  else return 0;
+  if (rd16(t + 2, le) != 42) return 0;
   const uint32_t ifd = rd32(t + 4, le);
-  if (ifd > n || n - ifd < 2) return 1;
+  if (ifd > n || n - ifd < 2) return 0;
   const uint16_t count = rd16(t + ifd, le);
   for (uint32_t i = 0; i < count; ++i) {
     const size_t e = size_t(ifd) + 2 + size_t(i) * 12;
-    if (e + 12 > n) return 1;
+    if (e + 12 > n) return 0;
     if (rd16(t + e, le) == 0x0112) {
       const uint16_t type = rd16(t + e + 2, le);
-      const uint32_t v = type == 3 ? rd16(t + e + 8, le) : type == 4 ? rd32(t + e + 8, le) : 0;
-      return v >= 1 && v <= 8 ? int(v) : 1;
+      return type == 3 ? rd16(t + e + 8, le) : type == 4 ? int(rd32(t + e + 8, le) & 0xffff) : 0;
     }
   }
-  return 1;
+  return 0;
+}
+
+int valid_orientation(int o) { return o >= 1 && o <= 8 ? o : 1; }
+
+// PIL's re.search(r'tiff:Orientation(="|>)([0-9])', xmp); 0 when there is none.
+int xmp_orientation(std::string_view xmp) {
+  static constexpr std::string_view key = "tiff:Orientation";
+  for (size_t i = xmp.find(key); i != std::string_view::npos; i = xmp.find(key, i + 1)) {
+    const size_t v = i + key.size();
+    if (v + 2 < xmp.size() && xmp[v] == '=' && xmp[v + 1] == '"' && xmp[v + 2] >= '0' && xmp[v + 2] <= '9') return xmp[v + 2] - '0';
+    if (v + 1 < xmp.size() && xmp[v] == '>' && xmp[v + 1] >= '0' && xmp[v + 1] <= '9') return xmp[v + 1] - '0';
+  }
+  return 0;
 }
 
 // The TIFF block of a JPEG's EXIF APP1 segment, or an empty span.
@@ -132,6 +144,43 @@ std::string ascii_value(const uint8_t* t, size_t n, bool le, size_t e) {
   return s;
 }
 
+// stb_image reads the first GIF frame differently from PIL in two ways, both fixed on a copy of the
+// bytes: PIL's convert("RGB") shows a transparent index as its palette colour (stb: black), so the
+// transparency flag of the first frame's Graphic Control Extension is cleared; and a GIF with no
+// global and no local colour table is grayscale to PIL (index = level; stb refuses it), so a gray
+// global table is inserted. Returns an empty vector when the bytes need no change.
+std::vector<uint8_t> gif_as_pil_reads_it(std::span<const uint8_t> b) {
+  if (b.size() < 13) return {};
+  std::vector<uint8_t> out;
+  const bool global = (b[10] & 0x80) != 0;
+  size_t i = 13 + (global ? 3u * (2u << (b[10] & 7)) : 0u);
+  size_t clear_at = 0;  // offset of a GCE packed byte to clear, 0 if none
+  bool needs_table = false;
+  while (i < b.size()) {
+    if (b[i] == 0x21 && i + 2 < b.size()) {
+      if (b[i + 1] == 0xF9 && i + 4 < b.size() && b[i + 2] >= 4 && (b[i + 3] & 1)) clear_at = i + 3;
+      size_t j = i + 2;  // sub-blocks
+      while (j < b.size() && b[j] != 0) j += size_t(b[j]) + 1;
+      i = j + 1;
+    } else if (b[i] == 0x2C) {
+      if (i + 9 < b.size()) needs_table = !global && !(b[i + 9] & 0x80);
+      break;
+    } else {
+      break;
+    }
+  }
+  if (!clear_at && !needs_table) return {};
+  out.assign(b.begin(), b.end());
+  if (clear_at) out[clear_at] &= 0xFE;
+  if (needs_table) {
+    std::vector<uint8_t> gray(768);
+    for (int k = 0; k < 256; ++k) gray[k * 3] = gray[k * 3 + 1] = gray[k * 3 + 2] = uint8_t(k);
+    out[10] |= 0x87;
+    out.insert(out.begin() + 13, gray.begin(), gray.end());
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string jpeg_exif_datetime(std::span<const uint8_t> b) {
@@ -161,10 +210,90 @@ int jpeg_exif_orientation(std::span<const uint8_t> b) {
     const size_t len = size_t(b[i + 2]) << 8 | b[i + 3];
     if (len < 2 || i + 2 + len > b.size()) return 1;
     if (marker == 0xE1 && len >= 8 && std::memcmp(b.data() + i + 4, "Exif\0\0", 6) == 0)
-      return orientation_from_tiff(b.data() + i + 10, len - 8);
+      return valid_orientation(orientation_from_tiff(b.data() + i + 10, len - 8));
     i += 2 + len;
   }
   return 1;
+}
+
+int tiff_orientation(std::span<const uint8_t> tiff) { return valid_orientation(orientation_from_tiff(tiff.data(), tiff.size())); }
+
+int png_orientation(std::span<const uint8_t> b) {
+  if (!starts(b, 0, "\x89PNG\r\n\x1a\n")) return 1;
+  int exif = 0, raw_profile = 0, xmp = 0;
+  // Every chunk, before and after IDAT: PIL reads the late ones when it loads the pixels.
+  for (size_t i = 8; i + 12 <= b.size();) {
+    const size_t len = rd32(b.data() + i, false);
+    if (len > b.size() - i - 12) break;
+    const uint8_t* type = b.data() + i + 4;
+    const uint8_t* d = b.data() + i + 8;
+    if (std::memcmp(type, "eXIf", 4) == 0) {
+      // PIL drops a leading "Exif\0\0" as some writers add it.
+      const size_t skip = len >= 6 && std::memcmp(d, "Exif\0\0", 6) == 0 ? 6 : 0;
+      exif = orientation_from_tiff(d + skip, len - skip);
+    } else if (std::memcmp(type, "tEXt", 4) == 0 || std::memcmp(type, "zTXt", 4) == 0) {
+      // ImageMagick's "Raw profile type exif": "\nexif\n  <length>\n<hex lines>"; PIL joins the lines
+      // after the third newline and reads the hex as EXIF (with its "Exif\0\0" prefix).
+      static constexpr char rp[] = "Raw profile type exif";
+      if (len > sizeof rp && std::memcmp(d, rp, sizeof rp) == 0) {
+        std::string text;
+        if (type[0] == 't') {
+          text.assign(reinterpret_cast<const char*>(d) + sizeof rp, len - sizeof rp);
+        } else if (len > sizeof rp + 1) {
+          int n = 0;
+          if (char* z = stbi_zlib_decode_malloc(reinterpret_cast<const char*>(d) + sizeof rp + 1, int(len - sizeof rp - 1), &n)) {
+            text.assign(z, size_t(n));
+            STBI_FREE(z);
+          }
+        }
+        size_t at = 0;
+        for (int k = 0; k < 3 && at != std::string::npos; ++k) at = text.find('\n', at == 0 && k == 0 ? 0 : at + 1);
+        std::vector<uint8_t> blob;
+        int hi = -1;
+        for (size_t k = at == std::string::npos ? text.size() : at + 1; k < text.size(); ++k) {
+          const char c = text[k];
+          const int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+          if (v < 0) continue;
+          if (hi < 0) hi = v;
+          else blob.push_back(uint8_t(hi << 4 | v)), hi = -1;
+        }
+        const size_t skip = blob.size() >= 6 && std::memcmp(blob.data(), "Exif\0\0", 6) == 0 ? 6 : 0;
+        if (blob.size() > skip) raw_profile = orientation_from_tiff(blob.data() + skip, blob.size() - skip);
+      }
+      if (!xmp && type[0] == 't') {
+        static constexpr char kw[] = "XML:com.adobe.xmp";
+        if (len > sizeof kw && std::memcmp(d, kw, sizeof kw) == 0)
+          xmp = xmp_orientation(std::string_view(reinterpret_cast<const char*>(d) + sizeof kw, len - sizeof kw));
+      }
+    } else if (!xmp && std::memcmp(type, "iTXt", 4) == 0) {
+      static constexpr char kw[] = "XML:com.adobe.xmp";
+      if (len > sizeof kw && std::memcmp(d, kw, sizeof kw) == 0) {
+        std::string_view rest(reinterpret_cast<const char*>(d) + sizeof kw, len - sizeof kw);
+        if (type[0] == 'i') {
+          // compression flag, method, language\0, translated keyword\0, then text
+          if (rest.size() < 2) { i += 12 + len; continue; }
+          const bool compressed = rest[0] != 0;
+          rest.remove_prefix(2);
+          for (int k = 0; k < 2; ++k) {
+            const size_t z = rest.find('\0');
+            rest = z == std::string_view::npos ? std::string_view() : rest.substr(z + 1);
+          }
+          if (compressed) {
+            int out_len = 0;
+            char* text = stbi_zlib_decode_malloc(rest.data(), int(rest.size()), &out_len);
+            if (text) {
+              xmp = xmp_orientation(std::string_view(text, size_t(out_len)));
+              STBI_FREE(text);
+            }
+            rest = {};
+          }
+        }
+        if (!rest.empty()) xmp = xmp_orientation(rest);
+      }
+    }
+    i += 12 + len;
+  }
+  return valid_orientation(exif ? exif : raw_profile ? raw_profile : xmp);
 }
 
 RgbImage apply_orientation(const RgbImage& in, int o) {
@@ -195,6 +324,9 @@ RgbImage apply_orientation(const RgbImage& in, int o) {
 
 RgbImage decode_image(std::span<const uint8_t> bytes, const DecodeOptions& options) {
   if (bytes.empty()) throw Error(ErrorCode::InvalidImage, "empty file (0 bytes)");
+  // WebP/HEIC/AVIF: a broken header is INVALID_IMAGE here too; intact ones belong to the JS decoders.
+  if (const ForeignHeader h = read_foreign_header(bytes, options.max_pixels); h.format != ForeignFormat::None)
+    throw Error(ErrorCode::UnsupportedFormat, h.name + " is decoded by the JavaScript layer (web/image_codecs.js), not by decode_image");
   if (const char* fmt = unsupported_format(bytes))
     throw Error(ErrorCode::UnsupportedFormat, std::string(fmt) + " is not supported (JPEG, PNG, GIF and BMP are)");
   const char* fmt = known_format(bytes);
@@ -206,6 +338,11 @@ RgbImage decode_image(std::span<const uint8_t> bytes, const DecodeOptions& optio
   const std::string f(fmt);
   if (f == "PNG" && bytes.size() >= 24) { hw = rd32(bytes.data() + 16, false); hh = rd32(bytes.data() + 20, false); }
   if (f == "GIF" && bytes.size() >= 10) { hw = rd16(bytes.data() + 6, true); hh = rd16(bytes.data() + 8, true); }
+  if (f == "BMP") {
+    // BMPs are read as PIL's BmpImagePlugin reads them (OS/2 and RLE files, any pixel offset,
+    // out-of-range palette indices, 16-bit scaling); stb_image only for what that reader declines.
+    if (auto img = decode_bmp_as_pil(bytes, options.max_pixels)) return *img;
+  }
   if (f == "BMP" && bytes.size() >= 26) {
     hw = rd32(bytes.data() + 18, true);
     const int32_t sh = int32_t(rd32(bytes.data() + 22, true));
@@ -214,8 +351,18 @@ RgbImage decode_image(std::span<const uint8_t> bytes, const DecodeOptions& optio
   if (hw * hh > options.max_pixels)
     throw Error(ErrorCode::ImageTooLarge, f + " of " + std::to_string(hw) + "x" + std::to_string(hh) + " pixels exceeds the limit of " +
                                               std::to_string(options.max_pixels) + " pixels");
+  std::vector<uint8_t> patched;
+  if (f == "GIF") {
+    patched = gif_as_pil_reads_it(bytes);
+    if (!patched.empty()) bytes = patched;
+  }
   int w = 0, h = 0, comp = 0;
-  if (!stbi_info_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp)) {
+  const bool stb_reads = stbi_info_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp) && w > 0 && h > 0;
+  if (!stb_reads && f == "BMP") {
+    // PIL also reads BMPs whose header stb_image rejects (pixel data at any declared offset, ...).
+    if (auto img = decode_bmp_as_pil(bytes, options.max_pixels)) return *img;
+  }
+  if (!stb_reads && !stbi_info_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp)) {
     const char* why = stbi_failure_reason();
     throw Error(ErrorCode::InvalidImage, std::string(fmt) + " header is corrupt or truncated (" + (why ? why : "unknown") + ")");
   }
@@ -224,6 +371,9 @@ RgbImage decode_image(std::span<const uint8_t> bytes, const DecodeOptions& optio
     throw Error(ErrorCode::ImageTooLarge, std::string(fmt) + " of " + std::to_string(w) + "x" + std::to_string(h) + " pixels exceeds the limit of " +
                                               std::to_string(options.max_pixels) + " pixels");
   stbi_uc* px = stbi_load_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp, 3);
+  if (!px && f == "BMP") {
+    if (auto img = decode_bmp_as_pil(bytes, options.max_pixels)) return *img;
+  }
   if (!px) {
     const char* why = stbi_failure_reason();
     std::string reason = why ? why : "unknown";
@@ -237,8 +387,8 @@ RgbImage decode_image(std::span<const uint8_t> bytes, const DecodeOptions& optio
   img.height = h;
   img.data.assign(px, px + size_t(w) * size_t(h) * 3);
   stbi_image_free(px);
-  if (options.apply_exif_orientation && std::string(fmt) == "JPEG") {
-    const int o = jpeg_exif_orientation(bytes);
+  if (options.apply_exif_orientation) {
+    const int o = f == "JPEG" ? jpeg_exif_orientation(bytes) : f == "PNG" ? png_orientation(bytes) : 1;
     if (o != 1) img = apply_orientation(img, o);
   }
   return img;

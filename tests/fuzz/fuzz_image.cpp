@@ -1,4 +1,5 @@
-// libFuzzer: image decode (JPEG/PNG/GIF/BMP) with EXIF orientation and date, then preprocessing.
+// libFuzzer: image decode (JPEG/PNG/GIF/BMP; WebP/HEIC/AVIF headers) with orientation and date, then
+// preprocessing.
 #include <cstdint>
 #include <span>
 

@@ -73,6 +73,8 @@ test('odd texts and images through a real model: typed errors, the library keeps
   assert.equal((await model.embedTexts([huge, '', '\u0000\ud800\uffff', '🙂'.repeat(5000)])).length, 4 * model.info.dim);
   const lib = await Library.create(model);
   const good = readFileSync(new URL('../fixtures/models/images/image0.png', import.meta.url));
+  const heic = readFileSync(new URL('../fixtures/formats/grid.heic', import.meta.url));
+  const cut = readFileSync(new URL('../fixtures/formats/rot0.heic', import.meta.url));
   await lib.add([{ id: 'good.png', image: good }]);
   const png60k = new Uint8Array(Buffer.from('89504e470d0a1a0a0000000d494844520000ea600000ea600802000000', 'hex'));
   const summary = await lib.add([
@@ -81,15 +83,18 @@ test('odd texts and images through a real model: typed errors, the library keeps
     { id: 'truncated.png', image: good.subarray(0, 100) },
     { id: 'huge.png', image: png60k },
     { id: 'heic.jpg', image: new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypheic')]) },
+    { id: 'cut.heic', image: cut.subarray(0, cut.length - 200) },
+    { id: 'photo.heic', image: heic },
     { id: 'ok2.png', image: good },
   ]);
   const byId = Object.fromEntries(summary.failed.map((f) => [f.id, f.error]));
-  assert.equal(summary.added, 1);
-  for (const [id, code] of [['empty.jpg', 'INVALID_IMAGE'], ['text.png', 'INVALID_IMAGE'], ['huge.png', 'IMAGE_TOO_LARGE'], ['heic.jpg', 'UNSUPPORTED_FORMAT']]) {
-    assert.ok(byId[id] instanceof ClipfindError && byId[id].code === code, `${id}: ${byId[id]}`);
+  assert.equal(summary.added, 2);
+  for (const [id, code, re] of [['empty.jpg', 'INVALID_IMAGE', /empty/], ['text.png', 'INVALID_IMAGE', /not an image/], ['huge.png', 'IMAGE_TOO_LARGE', /60000x60000/],
+    ['heic.jpg', 'INVALID_IMAGE', /HEIC header is truncated/], ['cut.heic', 'INVALID_IMAGE', /HEIC data is corrupt or truncated \(libheif: /]]) {
+    assert.ok(byId[id] instanceof ClipfindError && byId[id].code === code && re.test(byId[id].message), `${id}: ${byId[id]}`);
   }
   assert.ok(byId['truncated.png'] === undefined || byId['truncated.png'] instanceof ClipfindError);
-  assert.ok(lib.has('good.png') && lib.has('ok2.png'));
+  assert.ok(lib.has('good.png') && lib.has('ok2.png') && lib.has('photo.heic'));
   assert.equal((await lib.search('a photo')).total, lib.size);
   await model.close();
 });
@@ -120,19 +125,20 @@ test('the CLI on a bad-input batch: every input processed, each failure typed an
     'huge.png': Buffer.from('89504e470d0a1a0a0000000d494844520000ea600000ea600802000000', 'hex'),
     'phone.jpg': new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypheic'), 0, 0, 0, 0]),
     'ok.png': good,
+    'IMG_0001.heic': readFileSync(new URL('../fixtures/formats/grid.heic', import.meta.url)),
   };
   for (const [name, bytes] of Object.entries(files)) writeFileSync(path.join(batch, name), bytes);
   const r = run(['index', '--model', clipDir, '--library', lib, '--backend', 'wasm', batch, path.join(dir, 'missing.jpg')]);
   assert.equal(r.status, 1, r.stderr);
   const out = JSON.parse(r.stdout);
-  assert.equal(out.added, 1, 'ok.png, after all the broken files');
+  assert.equal(out.added, 2, 'ok.png and the HEIC, after all the broken files');
   const codes = Object.fromEntries(out.failed.map((f) => [path.basename(f.path), f.error.split(':')[0]]));
   assert.deepEqual(codes, {
     'missing.jpg': 'NOT_FOUND', 'empty.jpg': 'INVALID_IMAGE', 'notes.png': 'INVALID_IMAGE', 'truncated.jpg': 'INVALID_IMAGE',
-    'huge.png': 'IMAGE_TOO_LARGE', 'phone.jpg': 'UNSUPPORTED_FORMAT',
+    'huge.png': 'IMAGE_TOO_LARGE', 'phone.jpg': 'INVALID_IMAGE',
   });
   const ids = JSON.parse(run(['search', '--library', lib, '--model', clipDir, '--backend', 'wasm', '--json', '--no-cutoff', '-k', '10', 'a photo']).stdout).map((x) => x.id).sort();
-  assert.deepEqual(ids, [path.join(dir, 'old.png'), 'ok.png'].sort(), 'the photo indexed before is still there');
+  assert.deepEqual(ids, [path.join(dir, 'old.png'), 'ok.png', 'IMG_0001.heic'].sort(), 'the photo indexed before is still there');
 
   // A damaged library: refused with its name, and not overwritten by the failed run.
   const damaged = readFileSync(lib);

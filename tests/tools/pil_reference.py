@@ -2,6 +2,8 @@
 """PIL reference for clipfind's image pipeline (run with Debian's /usr/bin/python3: python3-pil, numpy).
 
   pil_reference.py gen OUTDIR               writes test images in every decoder mode; prints their names
+  pil_reference.py decode OUTDIR IMG...     for each image: PIL's decode (exif_transpose, convert("RGB")) to
+                                            OUTDIR/<index>.u8, or why PIL refuses it; a JSON line each
   pil_reference.py ref CONFIG OUTDIR IMG... for each image: PIL open, ImageOps.exif_transpose,
                                             convert("RGB"), then the HF processor's resize/crop on PIL;
                                             writes OUTDIR/<name>.u8 (HWC uint8), prints a JSON line each
@@ -142,8 +144,28 @@ def ref(config, out, paths):
         print(json.dumps({"image": name, "height": int(arr.shape[0]), "width": int(arr.shape[1])}))
 
 
+def decode(out, paths):
+    """Corpus reference: PIL's pixels, or its refusal (a decompression bomb is reported as such)."""
+    import warnings
+    warnings.simplefilter("error", Image.DecompressionBombWarning)
+    os.makedirs(out, exist_ok=True)
+    for i, p in enumerate(paths):
+        try:
+            arr = np.ascontiguousarray(np.array(load(p)))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+            print(json.dumps({"image": p, "error": str(e)[:200], "bomb": True}))
+            continue
+        except Exception as e:  # noqa: BLE001 - any refusal by PIL is data here
+            print(json.dumps({"image": p, "error": f"{type(e).__name__}: {str(e)[:200]}"}))
+            continue
+        arr.tofile(os.path.join(out, f"{i}.u8"))
+        print(json.dumps({"image": p, "file": f"{i}.u8", "height": int(arr.shape[0]), "width": int(arr.shape[1])}))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "gen":
         gen(sys.argv[2])
+    elif sys.argv[1] == "decode":
+        decode(sys.argv[2], sys.argv[3:])
     elif sys.argv[1] == "ref":
         ref(sys.argv[2], sys.argv[3], sys.argv[4:])

@@ -1,0 +1,129 @@
+// WebP, HEIC/HEIF and AVIF decoding: WebAssembly builds of libwebp (@jsquash/webp), libheif with
+// libde265 (libheif-js) and libavif with libaom (@jsquash/avif). Each is imported the first time a
+// file of its format appears, so JPEG/PNG-only use never loads them. The C++ core has already read
+// the header (src/image/formats.hpp: which decoder, size under the pixel limit, orientation); this
+// returns RGBA pixels that go through the same RGBA path as ImageData.
+import { ImageError } from './errors.js';
+import { isNode, nodeImport } from './env.js';
+
+const loaded = new Map();
+function once(key, load) {
+  if (!loaded.has(key)) {
+    const p = load();
+    loaded.set(key, p);
+    p.catch(() => loaded.delete(key));
+  }
+  return loaded.get(key);
+}
+
+// Unbundled pages (no import map) cannot resolve package names: the files build.sh copies to
+// web/vendor/, or the installed packages beside this one in node_modules, are tried next. Held in
+// a variable so bundlers do not try to resolve them at build time.
+const FALLBACK_DIRS = ['./vendor/', '../../'];
+async function importFallback(path, firstError) {
+  for (const dir of FALLBACK_DIRS) {
+    try {
+      return await import(/* @vite-ignore */ /* webpackIgnore: true */ new URL(`${dir}${path}`, import.meta.url).href);
+    } catch {}
+  }
+  throw new ImageError('UNSUPPORTED_FORMAT', `the decoder ${path} could not be loaded: import 'clipfind' through a bundler, or serve web/vendor/ (npm run build) or node_modules beside the package (${firstError?.message ?? 'not found'})`);
+}
+
+// In Node the Emscripten glue of @jsquash cannot fetch its file:// .wasm, so it gets the compiled
+// module from disk.
+async function nodeWasm(specifier) {
+  const [{ readFile }, { fileURLToPath }] = await Promise.all([nodeImport('node:fs/promises'), nodeImport('node:url')]);
+  return WebAssembly.compile(await readFile(fileURLToPath(import.meta.resolve(specifier))));
+}
+
+// Literal specifiers inside import(): bundlers (Vite, webpack) resolve and package them.
+const decoders = {
+  webp: () => once('webp', async () => {
+    let mod;
+    try {
+      mod = await import('@jsquash/webp/decode.js');
+    } catch (err) {
+      mod = await importFallback('@jsquash/webp/decode.js', err);
+    }
+    if (isNode) await mod.init(await nodeWasm('@jsquash/webp/codec/dec/webp_dec.wasm'));
+    return mod.default;
+  }),
+  avif: () => once('avif', async () => {
+    let mod;
+    try {
+      mod = await import('@jsquash/avif/decode.js');
+    } catch (err) {
+      mod = await importFallback('@jsquash/avif/decode.js', err);
+    }
+    if (isNode) await mod.init(await nodeWasm('@jsquash/avif/codec/dec/avif_dec.wasm'));
+    return mod.default;
+  }),
+  // The single-file build: its .wasm is inlined, so it needs no URL of its own anywhere.
+  heif: () => once('heif', async () => {
+    let mod;
+    try {
+      mod = await import('libheif-js/libheif-wasm/libheif-bundle.mjs');
+    } catch (err) {
+      mod = await importFallback('libheif-js/libheif-wasm/libheif-bundle.mjs', err);
+    }
+    return mod.default();
+  }),
+};
+
+const corrupt = (name, why) => new ImageError('INVALID_IMAGE', `${name} data is corrupt or truncated (${why})`);
+
+/** The primary image of a HEIF file, decoded by libheif with its irot/imir applied, as RGBA. */
+async function decodeHeif(L, bytes, name) {
+  const ctx = L.heif_context_alloc();
+  const handles = [];
+  try {
+    const err = L.heif_context_read_from_memory(ctx, bytes);
+    if (err.code !== L.heif_error_code.heif_error_Ok) throw corrupt(name, `libheif: ${err.message}`);
+    const ids = L.heif_js_context_get_list_of_top_level_image_IDs(ctx);
+    if (!ids || ids.code || !ids.length) throw corrupt(name, `libheif: ${ids?.message ?? 'no image'}`);
+    let primary = null;
+    for (const id of ids) {
+      const h = L.heif_js_context_get_image_handle(ctx, id);
+      if (!h || h.code) continue;
+      handles.push(h);
+      if (L.heif_image_handle_is_primary_image(h)) primary = h;
+      else primary ??= h;
+    }
+    if (!primary) throw corrupt(name, 'libheif: no readable image');
+    const img = await L.heif_js_decode_image2(primary, L.heif_colorspace.heif_colorspace_RGB, L.heif_chroma.heif_chroma_interleaved_RGBA);
+    if (!img || img.code) throw corrupt(name, `libheif: ${img?.message ?? 'decoding failed'}`);
+    try {
+      const ch = img.channels.find((c) => c.id === L.heif_channel.heif_channel_interleaved);
+      if (!ch) throw corrupt(name, 'libheif: no interleaved channel');
+      const { width, height, stride, data } = ch;
+      const rgba = new Uint8Array(width * height * 4);
+      if (stride === width * 4) rgba.set(data.subarray(0, rgba.length));
+      else for (let y = 0; y < height; y++) rgba.set(data.subarray(y * stride, y * stride + width * 4), y * width * 4);
+      return { rgba, width, height };
+    } finally {
+      L.heif_image_release(img.image);
+    }
+  } finally {
+    for (const h of handles) L.heif_image_handle_release(h);
+    L.heif_context_free(ctx);
+  }
+}
+
+/**
+ * Decodes a WebP/HEIC/AVIF file whose header the core has read (`header` from foreignHeader).
+ * @returns {Promise<{rgba: Uint8Array, width: number, height: number, orientation: number}>}
+ *   orientation: what the pixels still need (EXIF for WebP, irot/imir for AVIF; libheif applies its own)
+ */
+export async function decodeForeign(bytes, header) {
+  const { kind, name } = header;
+  const decode = await decoders[kind]();
+  if (kind === 'heif') return { ...(await decodeHeif(decode, bytes, name)), orientation: 1 };
+  let image;
+  try {
+    image = await decode(bytes);
+  } catch (err) {
+    throw corrupt(name, `${kind === 'webp' ? 'libwebp' : 'libavif'}: ${err?.message ?? err}`);
+  }
+  const { data, width, height } = image;
+  return { rgba: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height, orientation: header.orientation };
+}
