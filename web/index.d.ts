@@ -109,6 +109,8 @@ export interface ModelInfo {
   dim: number | null;
   /** The backend that really runs the model ('webgpu' or 'wasm'). */
   backend: 'webgpu' | 'wasm';
+  /** Why 'auto' did not take WebGPU ('software GPU skipped', 'WebGPU could not run this model'), else null. */
+  backendNote: string | null;
   threads: number;
   dtype: DType;
   scoring: 'softmax' | 'sigmoid';
@@ -125,8 +127,8 @@ export interface ModelInfo {
 export interface ModelLoadOptions {
   backend?: Backend;
   dtype?: DType;
-  /** Download progress per file. */
-  onProgress?: (event: { file: string; loaded: number; total: number }) => void;
+  /** Download progress per file (cached: read from the Cache API, no download). */
+  onProgress?: (event: { file: string; loaded: number; total: number; cached?: boolean }) => void;
   batchSize?: number;
   /** WASM threads (default: 1 in Node, up to 4 when the page is cross-origin isolated). */
   threads?: number;
@@ -144,6 +146,11 @@ export type ImageInput = Uint8Array | ArrayBuffer | Blob | ImageData | ImageBitm
 export declare class Model {
   /** 'builtin:tiny' (the built-in model; bundlers emit its files), a directory (Node), a base URL (cached for offline use), picked files or a directory handle. */
   static load(source: ModelSource, options?: ModelLoadOptions): Promise<Model>;
+  /**
+   * The backend `requested` would run here, without loading a model: 'auto' skips software
+   * (fallback) WebGPU adapters such as SwiftShader and says so in `note`.
+   */
+  static detectBackend(requested?: Backend): Promise<{ backend: 'webgpu' | 'wasm'; shaderF16: boolean; note: string | null }>;
   readonly info: ModelInfo;
   /** 'gpu-buffer' when the last output came from WebGPU, 'cpu' otherwise. */
   readonly lastOutputLocation: 'gpu-buffer' | 'cpu' | null;

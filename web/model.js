@@ -84,8 +84,15 @@ function concat(parts) {
   return all;
 }
 
-async function pickBackend(requested, dtype) {
-  if (requested === 'wasm') return 'wasm';
+// A software WebGPU adapter (Chromium's SwiftShader: isFallbackAdapter, on adapter.info in newer
+// browsers) runs ORT's kernels on the CPU about 50-100x slower than the WASM backend.
+function isSoftwareAdapter(adapter) {
+  return Boolean(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) || adapter.info?.architecture === 'swiftshader';
+}
+
+/** What `backend` would run here: { backend, shaderF16, note } (note says why 'auto' took WASM). */
+export async function detectBackend(requested = 'auto') {
+  if (requested === 'wasm') return { backend: 'wasm', shaderF16: false, note: null };
   const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
   let adapter = null;
   if (gpu) {
@@ -95,14 +102,22 @@ async function pickBackend(requested, dtype) {
       adapter = null;
     }
   }
+  const shaderF16 = Boolean(adapter?.features.has('shader-f16'));
+  if (requested === 'webgpu') return { backend: adapter ? 'webgpu' : 'wasm', shaderF16, note: adapter ? null : 'no WebGPU adapter' };
+  if (adapter && isSoftwareAdapter(adapter)) return { backend: 'wasm', shaderF16: false, note: 'software GPU skipped' };
+  return { backend: adapter ? 'webgpu' : 'wasm', shaderF16, note: null };
+}
+
+async function pickBackend(requested, dtype) {
+  if (!['auto', 'webgpu', 'wasm'].includes(requested)) throw new InvalidInputError('INVALID_ARGUMENT', `backend must be 'auto', 'webgpu' or 'wasm', got '${requested}'`);
+  const found = await detectBackend(requested);
   if (requested === 'webgpu') {
-    if (!adapter) throw new ClipfindError('BACKEND_UNAVAILABLE', 'WebGPU was requested but no WebGPU adapter is available');
-    if (dtype === 'fp16' && !adapter.features.has('shader-f16')) throw new ClipfindError('BACKEND_UNAVAILABLE', 'fp16 on WebGPU needs the shader-f16 feature, which this adapter lacks');
-    return 'webgpu';
+    if (found.backend !== 'webgpu') throw new ClipfindError('BACKEND_UNAVAILABLE', 'WebGPU was requested but no WebGPU adapter is available');
+    if (dtype === 'fp16' && !found.shaderF16) throw new ClipfindError('BACKEND_UNAVAILABLE', 'fp16 on WebGPU needs the shader-f16 feature, which this adapter lacks');
+    return found;
   }
-  if (requested !== 'auto') throw new InvalidInputError('INVALID_ARGUMENT', `backend must be 'auto', 'webgpu' or 'wasm', got '${requested}'`);
-  if (adapter && (dtype !== 'fp16' || adapter.features.has('shader-f16'))) return 'webgpu';
-  return 'wasm';
+  if (found.backend === 'webgpu' && dtype === 'fp16' && !found.shaderF16) return { ...found, backend: 'wasm' };
+  return found;
 }
 
 function l2normalize(data, rows, dim) {
@@ -159,7 +174,7 @@ export class Model {
     // config.json is parsed and checked in the C++ core (typed ModelFileError naming the field).
     const config = check((await loadWasm()).parseModelConfig(files.config, src.name));
     const { name, family } = config;
-    const chosen = await pickBackend(backend, dtype);
+    const { backend: chosen, note: backendNote } = await pickBackend(backend, dtype);
     const ortModule = ort ?? (await defaultOrt(chosen));
     if (isNode || threads !== undefined) ortModule.env.wasm.numThreads = threads ?? 1;
     else ortModule.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
@@ -172,6 +187,7 @@ export class Model {
       family,
       dim: config.dim,
       backend: chosen,
+      backendNote,
       threads: chosen === 'wasm' ? ortModule.env.wasm.numThreads : 0,
       dtype,
       scoring: rules.scoring,
@@ -224,6 +240,9 @@ export class Model {
     }
     return this.#concat(out, images.length);
   }
+
+  /** What backend 'auto' (or the one given) would run here, without loading a model. */
+  static detectBackend(requested = 'auto') { return detectBackend(requested); }
 
   /** Cosine similarity to the model's own score: softmax logits (CLIP) or a sigmoid probability (SigLIP). */
   score(cosine) { return scoreFromCosine(this.info, cosine); }
@@ -300,6 +319,7 @@ export class Model {
       if (this.info.backend === 'webgpu' && this.#opts.requested === 'auto') {
         // WebGPU could not run this model: fall back, and say so in info.backend.
         this.info.backend = 'wasm';
+        this.info.backendNote = 'WebGPU could not run this model';
         this.info.threads = this.#ort.env.wasm.numThreads;
         return this.#session(file);
       }

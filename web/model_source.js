@@ -9,20 +9,30 @@ function notFound(where, file) {
   return new NotFoundError('NOT_FOUND', `${where}: ${file} is missing`);
 }
 
-/** Reads a Response body with progress events ({file, loaded, total}). */
-async function readWithProgress(response, file, onProgress) {
+/**
+ * Reads a Response body with progress events ({file, loaded, total, cached}). A body that breaks off
+ * (connection dropped: the browser fails the read) is a NETWORK error naming the file and how far it
+ * got. Content-Length is not compared with the bytes read: for a compressed response it counts the
+ * encoded bytes, and CORS hides Content-Encoding.
+ */
+async function readWithProgress(response, file, onProgress, cached = false) {
   const total = Number(response.headers.get('content-length')) || 0;
-  if (!response.body || !onProgress) return new Uint8Array(await response.arrayBuffer());
-  const reader = response.body.getReader();
   const chunks = [];
   let loaded = 0;
-  onProgress({ file, loaded, total });
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.byteLength;
-    onProgress({ file, loaded, total });
+  const stopped = (why) => new ClipfindError('NETWORK', `${file}: the download stopped at ${total ? `${Math.floor((100 * loaded) / total)}% (${loaded} of ${total} bytes)` : `${loaded} bytes`} (${why}); try again`);
+  try {
+    if (!response.body || !onProgress) return new Uint8Array(await response.arrayBuffer());
+    const reader = response.body.getReader();
+    onProgress({ file, loaded, total, cached });
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.byteLength;
+      onProgress({ file, loaded, total, cached });
+    }
+  } catch (err) {
+    throw stopped(err.message || 'connection lost');
   }
   const out = new Uint8Array(loaded);
   let off = 0;
@@ -65,15 +75,17 @@ class UrlSource {
     const url = new URL(file, typeof location !== 'undefined' ? new URL(this.base, location.href) : this.base).href;
     const cache = this.useCache ? await caches.open(CACHE_NAME) : null;
     const hit = cache ? await cache.match(url) : undefined;
-    if (hit) return readWithProgress(hit, file, onProgress);
+    if (hit) return readWithProgress(hit, file, onProgress, true);
     let response;
     try {
       response = await fetch(url);
     } catch (err) {
-      throw new ClipfindError('NETWORK', `${url}: download failed (${err.message}); models load offline only once cached`);
+      // Offline, refused by the page's Content-Security-Policy (connect-src), or unreachable.
+      const csp = isNode ? '' : ", and the page's Content-Security-Policy (connect-src) must allow the host";
+      throw new ClipfindError('NETWORK', `${file}: download from ${new URL(url).origin} failed (${err.message}); models load offline only once downloaded${csp}`);
     }
-    if (response.status === 404) throw notFound(this.base, file);
-    if (!response.ok) throw new ClipfindError('NETWORK', `${url}: HTTP ${response.status}`);
+    if (response.status === 404) throw new NotFoundError('NOT_FOUND', `${file} is missing: ${url} answered HTTP 404`);
+    if (!response.ok) throw new ClipfindError('NETWORK', `${file}: ${url} answered HTTP ${response.status}`);
     const bytes = await readWithProgress(response, file, onProgress);
     if (cache) {
       // Best effort: a full quota (or a private window) must not fail the load itself.

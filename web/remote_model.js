@@ -73,6 +73,7 @@ export class RemoteModel {
     } finally {
       this.#worker.terminate();
       this.#worker = null;
+      this.#progress.clear();
     }
   }
 
@@ -90,6 +91,9 @@ export class RemoteModel {
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#worker.postMessage({ id, method, args });
-    }).finally(() => this.#progress.delete(id));
+    }).finally(() => {
+      // The towers' .onnx files download on first use, after load() returned: its listener stays.
+      if (method !== 'load') this.#progress.delete(id);
+    });
   }
 }

@@ -77,7 +77,9 @@ for (const backend of (process.env.E2E_BACKENDS ?? 'wasm,webgpu').split(',')) {
       assert.equal(blue[0], 'blue.png', `"blue square" (with its caption) first: ${blue}`);
       // hostile caption rendered as text
       await search(page, 'green');
-      const html = await page.$eval('#results', (el) => el.innerHTML);
+      // relevant or behind "show more": wherever the card is, its caption is text
+      await page.waitForSelector('[data-testid=result][data-id="green.png"] .caption', { state: 'attached' });
+      const html = await page.$eval('main', (el) => el.innerHTML);
       assert.ok(html.includes('&lt;img src=x'), 'caption must be escaped text');
       assert.equal(await page.evaluate(() => window.__xss), undefined);
       assert.equal(dialogs, 0);

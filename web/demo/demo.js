@@ -2,6 +2,7 @@
 // (index + metadata) lives in the page and in the Origin Private File System. Captions and file names
 // are only ever rendered as text.
 import { Library, Model, parseQuery } from '../index.js';
+import { CACHE_NAME } from '../model_source.js';
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
@@ -15,6 +16,7 @@ let library = null;
 let libraryName = null;
 let abort = null;
 let searchSeq = 0;
+let currentChoice = 'tiny'; // model-select value of the model in use
 
 // ---------- storage of original photos (for thumbnails after a reload) ----------
 async function photosDir() {
@@ -34,18 +36,23 @@ async function storePhoto(id, blob) {
   await w.write(blob);
   await w.close();
 }
+/** The original photo kept on this device for `id`, or null. */
+async function storedPhoto(id) {
+  const dir = await photosDir();
+  if (!dir) return null;
+  try {
+    return await (await dir.getFileHandle(await photoKey(id))).getFile();
+  } catch {
+    return null;
+  }
+}
 async function photoUrl(id) {
   if (thumbs.has(id)) return thumbs.get(id);
-  const dir = await photosDir();
-  if (!dir) return '';
-  try {
-    const file = await (await dir.getFileHandle(await photoKey(id))).getFile();
-    const url = URL.createObjectURL(file);
-    thumbs.set(id, url);
-    return url;
-  } catch {
-    return '';
-  }
+  const file = await storedPhoto(id);
+  if (!file) return '';
+  const url = URL.createObjectURL(file);
+  thumbs.set(id, url);
+  return url;
 }
 
 // ---------- model ----------
@@ -60,38 +67,59 @@ async function loadCatalog() {
   add('tiny', 'Tiny CLIP (built in, no download)');
   try {
     const catalog = await (await fetch(new URL('../../models/catalog.json', import.meta.url))).json();
-    for (const m of catalog.models) add(`catalog:${m.id}`, `${m.name} — download ~${m.sizeMB.q8.text + m.sizeMB.q8.vision} MB`);
-    sel.dataset.catalog = JSON.stringify(catalog.models);
+    catalogModels = catalog.models;
+    for (const m of catalog.models) add(`catalog:${m.id}`, m.name);
   } catch {
     // offline and not cached yet: the built-in model still works
   }
   add('folder', 'A model folder on this device…');
+  await detectBackendForPicker();
 }
 
-async function useModel(source, label, dtype = 'fp32') {
+/**
+ * Loads a model, warms it up (and, for downloads, fetches the vision tower too, so that it works
+ * offline and a failed download shows now, not at the first import), then opens its library.
+ */
+async function useModel(source, label, { dtype = 'fp32', warmVision = false, choice = null } = {}) {
+  const seq = ++loadSeq;
+  modelLoading(true);
+  hideRetry();
   status(`Loading ${label}…`);
-  const bar = $('model-progress');
   const t0 = performance.now();
-  const next = await Model.load(source, {
-    backend: backendParam,
-    dtype,
-    onProgress: ({ loaded, total }) => {
-      if (!total || total < 2e6) return;
-      bar.hidden = false;
-      bar.value = loaded / total;
-    },
-  });
-  await next.embedTexts(['warm up']); // loads the text tower now; the vision tower loads on first import
-  bar.hidden = true;
+  let next;
+  try {
+    next = await Model.load(source, { backend: backendParam, dtype, onProgress: showModelProgress });
+    await next.embedTexts(['warm up']); // loads the text tower now; the vision tower loads on first import
+    if (warmVision) await next.embedImages([new ImageData(32, 32)]);
+  } catch (err) {
+    await next?.close().catch(() => {});
+    hideModelProgress();
+    if (seq === loadSeq) modelLoading(false);
+    throw err;
+  }
+  hideModelProgress();
+  if (seq !== loadSeq) return next.close(); // a newer choice replaced this one
+  await currentImport; // never swap the library under a running import
+  const previous = model && library ? { name: model.info.name, items: [...library.items()] } : null;
   if (model) await model.close();
   model = next;
-  const { backend, threads } = model.info;
-  $('backend').textContent = backend === 'webgpu' ? 'WebGPU' : `WASM${threads > 1 ? ` (${threads} threads)` : ''}`;
-  $('backend').dataset.backend = backend;
+  if (choice) {
+    currentChoice = choice.value;
+    try {
+      localStorage.setItem(CHOICE_KEY, JSON.stringify(choice));
+    } catch {
+      // storage disabled: the choice is not remembered
+    }
+  }
+  $('model-select').value = currentChoice;
+  $('backend').textContent = backendLabel(model.info);
+  $('backend').dataset.backend = model.info.backend;
   await openLibrary();
-  status(`${model.info.name} ready on ${$('backend').textContent} in ${((performance.now() - t0) / 1000).toFixed(1)} s. ${library.size} photos indexed.`);
+  status(`${model.info.name} (${model.info.dtype}) ready on ${$('backend').textContent} in ${((performance.now() - t0) / 1000).toFixed(1)} s. ${library.size} photos indexed.`);
   refreshLibraryUi();
   runSearch();
+  offerSwitch(previous);
+  modelLoading(false);
 }
 
 async function openLibrary() {
@@ -105,6 +133,169 @@ async function openLibrary() {
   }
 }
 
+// ---------- model choice: backend, dtype, catalog downloads ----------
+const CHOICE_KEY = 'clipfind-model-choice';
+const DTYPE_SUFFIX = { fp32: '', fp16: '_fp16', q8: '_quantized' };
+let catalogModels = [];
+let backendFound = { backend: 'wasm', shaderF16: false, note: null };
+let loadSeq = 0;
+let ready = null; // { promise, resolve } while a model is loading; imports wait on it
+
+const catalogModel = (value) => catalogModels.find((m) => `catalog:${m.id}` === value);
+
+function modelLoading(on) {
+  if (on && !ready) {
+    let resolve;
+    const promise = new Promise((r) => { resolve = r; });
+    ready = { promise, resolve };
+  } else if (!on && ready && model) {
+    ready.resolve();
+    ready = null;
+  }
+}
+const modelReady = () => ready?.promise;
+
+function backendLabel({ backend, backendNote, threads }) {
+  if (backend === 'webgpu') return 'WebGPU';
+  if (backendNote) return `WASM (${backendNote})${threads > 1 ? ` · ${threads} threads` : ''}`;
+  return `WASM${threads > 1 ? ` (${threads} threads)` : ''}`;
+}
+
+// What 'auto' picks here (software WebGPU adapters are skipped), so the picker can default each
+// catalog model to the dtype that indexes fastest on it: q8 on WASM, fp16 on WebGPU with shader-f16.
+async function detectBackendForPicker() {
+  backendFound = await Model.detectBackend(backendParam).catch(() => backendFound);
+  $('dtype-select').options[0].textContent = `auto: ${fastestDtype()}`;
+  refreshCatalogLabels();
+}
+
+function fastestDtype() {
+  if (backendFound.backend === 'webgpu') return backendFound.shaderF16 ? 'fp16' : 'fp32';
+  return 'q8';
+}
+
+function dtypeReason() {
+  if (backendFound.backend === 'webgpu') return backendFound.shaderF16 ? 'fp16 indexes fastest on WebGPU with shader-f16' : 'fp32: this WebGPU adapter lacks shader-f16';
+  return `q8 indexes fastest on WASM${backendFound.note ? ` (${backendFound.note})` : ''}`;
+}
+
+const chosenDtype = () => ($('dtype-select').value === 'auto' ? fastestDtype() : $('dtype-select').value);
+
+const sizeMB = (m, dtype) => {
+  const s = m.sizeMB[dtype] ?? m.sizeMB.fp32;
+  return { text: s.text, vision: s.vision, total: s.text + s.vision };
+};
+
+function refreshCatalogLabels() {
+  const dtype = chosenDtype();
+  for (const o of $('model-select').options) {
+    const m = catalogModel(o.value);
+    if (m) o.textContent = `${m.name} — ${dtype}, download ~${sizeMB(m, dtype).total} MB`;
+  }
+  const hosts = [...new Set(catalogModels.map((m) => new URL(m.baseUrl).host))].join(', ');
+  $('dtype-hint').textContent = `Catalog models use ${dtype} weights (${$('dtype-select').value === 'auto' ? dtypeReason() : 'chosen'}); `
+    + `they download once${hosts ? ` from ${hosts}` : ''} and then work offline. Nothing about your photos is sent.`;
+}
+
+async function useCatalogModel(m, { anyway = false } = {}) {
+  const dtype = chosenDtype();
+  try {
+    if (!anyway) await checkStorage(m, dtype);
+    await useModel(m.baseUrl, m.name, { dtype, warmVision: true, choice: { value: `catalog:${m.id}`, dtype: $('dtype-select').value } });
+  } catch (err) {
+    $('model-select').value = currentChoice;
+    status(`${m.name}: ${err.message}`);
+    if (err.code === 'QUOTA') showRetry('Download anyway (not kept for offline use)', () => useCatalogModel(m, { anyway: true }));
+    else showRetry('Retry', () => useCatalogModel(m));
+  }
+}
+
+// Before a large download: is there room to keep the model on this device (Cache API)?
+async function checkStorage(m, dtype) {
+  const estimate = await navigator.storage?.estimate?.().catch(() => null);
+  if (!estimate?.quota) return;
+  const cache = await caches.open(CACHE_NAME).catch(() => null);
+  const size = sizeMB(m, dtype);
+  let needMB = 0;
+  for (const tower of ['text', 'vision']) {
+    const url = new URL(`onnx/${tower}_model${DTYPE_SUFFIX[dtype] ?? ''}.onnx`, m.baseUrl).href;
+    if (!(await cache?.match(url))) needMB += size[tower];
+  }
+  const freeMB = Math.floor((estimate.quota - (estimate.usage ?? 0)) / 1e6);
+  if (needMB === 0 || needMB * 1.1 <= freeMB) return;
+  const err = new Error(`needs about ${needMB} MB to be kept on this device, but the browser lets this page store only ${freeMB} MB more `
+    + `(quota ${Math.floor(estimate.quota / 1e6)} MB, ${Math.ceil((estimate.usage ?? 0) / 1e6)} MB used). Free some disk space or site data, `
+    + 'pick a smaller model or dtype, or download anyway (it will then not work offline).');
+  err.code = 'QUOTA';
+  throw err;
+}
+
+function showModelProgress({ file, loaded, total, cached }) {
+  if (cached) return;
+  if (total && loaded >= total) return hideModelProgress(); // this file is done
+  const bar = $('model-progress');
+  bar.hidden = false;
+  $('model-progress-text').hidden = false;
+  bar.value = total ? loaded / total : 0;
+  Object.assign(bar.dataset, { file, loaded: String(loaded), total: String(total) });
+  const kb = (n) => `${Math.round(n / 1024)} KB`;
+  $('model-progress-text').textContent = `Downloading ${file}: ${kb(loaded)}${total ? ` of ${kb(total)}` : ''}`;
+}
+
+function hideModelProgress() {
+  $('model-progress').hidden = true;
+  $('model-progress-text').hidden = true;
+}
+
+function showRetry(label, action) {
+  const b = $('model-retry');
+  b.textContent = label;
+  b.hidden = false;
+  b.onclick = () => {
+    b.hidden = true;
+    action();
+  };
+}
+
+const hideRetry = () => { $('model-retry').hidden = true; };
+
+function savedChoice() {
+  try {
+    return JSON.parse(localStorage.getItem(CHOICE_KEY) ?? 'null');
+  } catch {
+    return null;
+  }
+}
+
+const useTiny = () => useModel(new URL('../../models/tiny/', import.meta.url).href, 'the built-in model', { choice: { value: 'tiny' } });
+
+// ---------- switching models: a library belongs to one model ----------
+function offerSwitch(previous) {
+  const box = $('switch-prompt');
+  const missing = previous ? previous.items.filter((it) => !library.has(it.id)) : [];
+  box.hidden = missing.length === 0;
+  if (!missing.length) return;
+  const target = model.info.name;
+  $('switch-text').textContent = `${missing.length} photo(s) are indexed with ${previous.name}, not with ${target}: each model has its own library.`;
+  $('switch-reindex').onclick = () => {
+    box.hidden = true;
+    enqueue(missing.length, async () => {
+      const failures = [];
+      const items = [];
+      for (const it of missing) {
+        const image = await storedPhoto(it.id);
+        if (image) items.push({ id: it.id, image, caption: it.caption ?? undefined, meta: { tags: it.tags } });
+        else failures.push({ id: it.id, error: 'the original photo is not kept on this device' });
+      }
+      await runImport(items, failures, { storePhotos: false, verb: `Re-indexed with ${target}:` });
+    });
+  };
+  $('switch-keep').onclick = () => {
+    box.hidden = true;
+    status(`Keeping a separate library for ${target} (${library.size} photos); the ${previous.name} library stays as it was.`);
+  };
+}
+
 // ---------- import ----------
 function parseCsv(text) {
   const out = {};
@@ -115,9 +306,8 @@ function parseCsv(text) {
   return out;
 }
 
-async function importFiles(files) {
-  if (!model || !library) return;
-  const failures = [];
+/** Files (with relative paths) to library items; a captions.json/.csv sidecar gives captions. */
+async function collectItems(files, failures) {
   const captions = {};
   const entries = files.map((f) => ({ file: f, path: f.relativePath || f.webkitRelativePath || f.name }));
   for (const { file, path } of entries.filter((e) => SIDE_RE.test(e.path))) {
@@ -139,26 +329,121 @@ async function importFiles(files) {
     }
     items.push({ id: path, image: file, caption: captions[path] });
   }
+  return items;
+}
+
+/** Imports files: queued behind a running import and behind a model that is still loading. */
+function importFiles(files) {
+  const photos = files.filter((f) => !SIDE_RE.test(f.relativePath || f.webkitRelativePath || f.name)).length;
+  return enqueue(photos, async () => {
+    const failures = [];
+    await runImport(await collectItems(files, failures), failures);
+  });
+}
+
+// ---------- import queue and checkpoints: no lost work ----------
+// A long import saves the library every CHECKPOINT_MS or CHECKPOINT_ITEMS new photos, so closing the
+// tab (or a crash) loses at most the photos since the last checkpoint; re-importing skips saved ones.
+const CHECKPOINT_MS = 2000;
+const CHECKPOINT_ITEMS = 50;
+const CHUNK = 16;
+let jobs = Promise.resolve();
+let jobsIdle = true;
+let waiting = 0; // photos picked and not yet being indexed
+let currentImport = Promise.resolve(); // the import running now
+
+function enqueue(count, job) {
+  waiting += count;
+  const why = !model || ready ? 'the model is ready' : 'the running import is done';
+  if (ready || !jobsIdle) status(`${waiting} photo(s) will be added when ${why}.`);
+  jobsIdle = false;
+  const run = jobs.then(() => modelReady()).then(async () => {
+    waiting -= count;
+    let finish;
+    currentImport = new Promise((r) => { finish = r; });
+    setImportControls(true);
+    try {
+      await job();
+    } finally {
+      setImportControls(false);
+      finish();
+    }
+  }).catch((err) => status(`Import failed: ${err.message}`));
+  jobs = run;
+  run.then(() => { if (jobs === run) jobsIdle = true; });
+  return run;
+}
+
+// While an import runs, the controls that would swap the library under it are disabled.
+function setImportControls(busy) {
+  for (const id of ['model-select', 'dtype-select', 'open-model', 'import-library', 'clear']) $(id).disabled = busy;
+}
+
+async function checkpoint(lib, name) {
+  await lib.save(name);
+  $('progress').dataset.saved = String(lib.size);
+}
+
+async function runImport(items, failures, { storePhotos = true, verb = 'Added' } = {}) {
+  const lib = library, name = libraryName;
   abort = new AbortController();
+  const { signal } = abort;
   $('progress-bar').hidden = false;
+  $('progress').dataset.saved = String(lib.size);
+  const total = items.length;
   const t0 = performance.now();
-  let summary;
+  const at = (done) => {
+    const secs = (performance.now() - t0) / 1000;
+    const perSecond = secs > 0 ? done / secs : 0;
+    showProgress({ done, total, perSecond, eta: perSecond > 0 ? (total - done) / perSecond : null });
+  };
+  at(0);
+  const summary = { added: 0, updated: 0, skipped: 0, cancelled: false };
+  let base = 0, unsaved = 0, lastSave = performance.now();
   try {
-    summary = await library.add(items, { signal: abort.signal, batchSize: 8, onProgress: showProgress });
-  } catch (err) {
-    if (err.code !== 'ABORTED') throw err;
-    summary = { added: 0, updated: 0, skipped: 0, failed: [], cancelled: true };
+    for (let i = 0; i < total; i += CHUNK) {
+      const chunk = items.slice(i, i + CHUNK);
+      const had = new Set(chunk.filter((it) => lib.has(it.id)).map((it) => it.id));
+      // The originals are kept before the checkpoint that lists them (a saved photo always has one).
+      const keep = async (replaced, failed = new Set()) => {
+        if (!storePhotos) return;
+        for (const it of chunk) if (lib.has(it.id) && !failed.has(it.id) && (replaced || !had.has(it.id))) await storePhoto(it.id, it.image);
+      };
+      let s;
+      try {
+        s = await lib.add(chunk, { signal, batchSize: 8, onProgress: ({ done }) => at(base + done) });
+      } catch (err) {
+        if (err.code !== 'ABORTED') throw err;
+        // items of the chunk's first batches are in already
+        summary.added += chunk.filter((it) => lib.has(it.id) && !had.has(it.id)).length;
+        await keep(false);
+        summary.cancelled = true;
+        break;
+      }
+      base += chunk.length;
+      summary.added += s.added;
+      summary.updated += s.updated;
+      summary.skipped += s.skipped;
+      for (const f of s.failed) failures.push({ id: f.id, error: `${f.error.code ?? ''} ${f.error.message}`.trim() });
+      await keep(s.updated > 0, new Set(s.failed.map((f) => f.id)));
+      unsaved += s.added + s.updated;
+      if (unsaved && (unsaved >= CHECKPOINT_ITEMS || performance.now() - lastSave >= CHECKPOINT_MS)) {
+        await checkpoint(lib, name);
+        unsaved = 0;
+        lastSave = performance.now();
+      }
+    }
+  } finally {
+    await checkpoint(lib, name); // what was added is kept, also when cancelled or failed
+    $('progress-bar').hidden = true;
   }
-  for (const f of summary.failed) failures.push({ id: f.id, error: `${f.error.code ?? ''} ${f.error.message}`.trim() });
-  const failedIds = new Set(failures.map((f) => f.id));
-  for (const it of items) if (library.has(it.id) && !failedIds.has(it.id)) await storePhoto(it.id, it.image);
-  await library.save(libraryName);
-  $('progress-bar').hidden = true;
   showFailures(failures);
   const secs = (performance.now() - t0) / 1000;
-  status(`${summary.cancelled ? 'Cancelled. ' : ''}Added ${summary.added + summary.updated}, skipped ${summary.skipped} unchanged, ${failures.length} failed (${secs.toFixed(1)} s). ${library.size} photos indexed.`);
-  refreshLibraryUi();
-  runSearch();
+  status(`${summary.cancelled ? 'Cancelled. ' : ''}${verb} ${summary.added + summary.updated}, skipped ${summary.skipped} unchanged, ${failures.length} failed (${secs.toFixed(1)} s). ${lib.size} photos indexed.`);
+  if (lib === library) {
+    refreshLibraryUi();
+    runSearch();
+  }
 }
 
 function showProgress({ done, total, perSecond, eta }) {
@@ -256,8 +541,8 @@ async function runSearch() {
   if (seq !== searchSeq) return; // a newer query is on its way
   const relevant = results.filter((r) => r.relevant), rest = results.filter((r) => !r.relevant);
   grid.replaceChildren(...(await Promise.all(relevant.map(card))));
-  grid.dataset.query = text; // which query the grid shows (tests wait for it)
   more.replaceChildren(...(await Promise.all(rest.map(card))));
+  grid.dataset.query = text; // which query both grids show (tests wait for it)
   more.hidden = true;
   $('show-more').hidden = rest.length === 0;
   $('show-more').textContent = `Show ${rest.length} less relevant result(s)`;
@@ -322,8 +607,13 @@ $('show-more').addEventListener('click', () => {
   $('more-results').hidden = false;
   $('show-more').hidden = true;
 });
-$('import-input').addEventListener('change', (e) => importFiles([...e.target.files]).finally(() => { e.target.value = ''; }));
-$('folder-input').addEventListener('change', (e) => importFiles([...e.target.files]).finally(() => { e.target.value = ''; }));
+for (const id of ['import-input', 'folder-input']) {
+  $(id).addEventListener('change', (e) => {
+    const files = [...e.target.files];
+    e.target.value = ''; // the same files can be picked again
+    importFiles(files);
+  });
+}
 if (window.showDirectoryPicker) {
   $('pick-folder').hidden = false;
   $('pick-folder').addEventListener('click', async () => importFiles(await filesFromHandle(await window.showDirectoryPicker())));
@@ -384,22 +674,53 @@ $('clear').addEventListener('click', async () => {
 });
 $('model-select').addEventListener('change', async (e) => {
   const v = e.target.value;
-  if (v === 'folder') return $('model-folder').click();
-  if (v === 'tiny') return useModel(new URL('../../models/tiny/', import.meta.url).href, 'the built-in model');
-  const m = JSON.parse($('model-select').dataset.catalog ?? '[]').find((x) => `catalog:${x.id}` === v);
-  if (m) useModel(m.baseUrl, m.name, 'q8').catch((err) => status(`${m.name}: ${err.message}`));
+  if (v === 'folder') {
+    $('model-select').value = currentChoice;
+    return $('model-folder').click();
+  }
+  if (v === 'tiny') return useTiny().catch((err) => status(`Built-in model: ${err.message}`));
+  const m = catalogModel(v);
+  if (m) useCatalogModel(m);
+});
+$('dtype-select').addEventListener('change', () => {
+  refreshCatalogLabels();
+  const m = catalogModel(currentChoice);
+  if (m) useCatalogModel(m);
 });
 $('open-model').addEventListener('click', () => $('model-folder').click());
-$('model-folder').addEventListener('change', (e) => useModel([...e.target.files], 'the model folder').catch((err) => status(`Model folder: ${err.message}`)));
+$('model-folder').addEventListener('change', (e) => useModel([...e.target.files], 'the model folder', { choice: { value: 'folder' } }).catch((err) => status(`Model folder: ${err.message}`)));
 
 if ('serviceWorker' in navigator && params.get('sw') !== '0') {
   navigator.serviceWorker.register(new URL('./sw.js', import.meta.url), { scope: './' }).catch(() => {});
 }
 
+modelLoading(true); // photos picked before the first model is ready wait for it
 await loadCatalog();
-try {
-  await useModel(new URL('../../models/tiny/', import.meta.url).href, 'the built-in model');
-} catch (err) {
-  status(`Could not load the built-in model: ${err.message}`);
-}
+await startModel();
 window.clipfindReady = true;
+
+// The model chosen last time (a catalog model loads from the cache, offline too), else the built-in one.
+async function startModel() {
+  const saved = savedChoice();
+  if (saved?.dtype && [...$('dtype-select').options].some((o) => o.value === saved.dtype)) {
+    $('dtype-select').value = saved.dtype;
+    refreshCatalogLabels();
+  }
+  const m = catalogModel(saved?.value);
+  let problem = '';
+  if (m) {
+    $('model-select').value = saved.value;
+    try {
+      await useModel(m.baseUrl, m.name, { dtype: chosenDtype(), warmVision: true, choice: saved });
+      return;
+    } catch (err) {
+      problem = `${m.name} could not load (${err.message}); using the built-in model. `;
+    }
+  }
+  try {
+    await useTiny();
+    if (problem) status(problem + $('status').textContent);
+  } catch (err) {
+    status(`${problem}Could not load the built-in model: ${err.message}`);
+  }
+}

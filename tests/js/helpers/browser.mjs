@@ -9,9 +9,13 @@ export function browserSkipReason() {
   return false;
 }
 
-export async function withBrowser(fn, { webgpu = true, roots = ['web', 'models', 'tests'], isolation = true, args: extraArgs = [] } = {}) {
+/**
+ * @param {{webgpu?: boolean, roots?: string[], isolation?: boolean, modelHosts?: string[], args?: string[]}} [options]
+ *   modelHosts: scripts/serve.mjs's mirror hook (CLIPFIND_MODEL_HOST); args: extra Chromium flags
+ */
+export async function withBrowser(fn, { webgpu = true, roots = ['web', 'models', 'tests'], isolation = true, modelHosts = [], args: extraArgs = [] } = {}) {
   const { chromium } = await import('playwright-core');
-  const server = createServer({ roots, isolation });
+  const server = createServer({ roots, isolation, modelHosts });
   await new Promise((res) => server.listen(0, '127.0.0.1', res));
   const origin = `http://127.0.0.1:${server.address().port}`;
   const args = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
@@ -34,7 +38,7 @@ export async function withBrowser(fn, { webgpu = true, roots = ['web', 'models',
       server.close(res);
       server.closeAllConnections();
     });
-    return await fn({ page, origin, requests, logs, context, stopServer });
+    return await fn({ page, origin, requests, logs, context, browser, stopServer });
   } finally {
     await browser.close();
     if (server.listening) server.close();
