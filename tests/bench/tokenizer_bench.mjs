@@ -1,5 +1,5 @@
 // Batch encoding throughput (tokens/s) on the test corpus: clipfind WASM vs transformers.js, same
-// process, same CLIP tokenizer files (from ../shared), padding to 77 as a text tower needs.
+// process, same CLIP tokenizer files (tests/fixtures/clip-vit-base-patch32), padding to 77 as a text tower needs.
 import { existsSync, readFileSync } from 'node:fs';
 import { Tokenizer } from 'clipfind';
 import { buildCorpus, fixturesDir } from '../js/helpers/corpus.mjs';

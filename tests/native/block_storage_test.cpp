@@ -12,22 +12,12 @@
 #include "index/flat_index.hpp"
 #include "index/index_loader.hpp"
 #include "index/kernels.hpp"
+#include "random_unit.hpp"
 
 using namespace clipfind;
 
 namespace {
 
-std::vector<float> unit_rows(size_t n, size_t dim, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> nd;
-  std::vector<float> v(n * dim);
-  for (size_t i = 0; i < n; ++i) {
-    double norm = 0;
-    for (size_t j = 0; j < dim; ++j) norm += double(v[i * dim + j] = nd(rng)) * v[i * dim + j];
-    for (size_t j = 0; j < dim; ++j) v[i * dim + j] = float(v[i * dim + j] / std::sqrt(norm));
-  }
-  return v;
-}
 
 std::vector<std::string> names(size_t n, size_t from = 0) {
   std::vector<std::string> ids(n);
@@ -95,8 +85,8 @@ TEST(BlockStore, SmallStoresStaySmall) {
 TEST(BlockStorage, ScoresBitIdenticalToContiguousLayout) {
   const size_t dim = 512;  // f32: 512 rows per block, f16: 1024
   for (size_t n : {511u, 512u, 1027u, 2053u}) {
-    const auto data = unit_rows(n, dim, 3);
-    const auto q = unit_rows(1, dim, 4);
+    const auto data = random_unit(n, dim, 3);
+    const auto q = random_unit(1, dim, 4);
     FlatIndex f32({.dim = dim}), f16({.dim = dim, .storage = Storage::F16});
     f32.add(names(n), data);
     f16.add(names(n), data);
@@ -116,12 +106,12 @@ TEST(BlockStorage, RemoveFreesWhatAddsReuseAndTiesKeepInsertionOrder) {
   for (Storage s : {Storage::F32, Storage::F16, Storage::I8}) {
     const size_t dim = 1024, n = 5000;  // 5 (i8) to 20 (f32) blocks
     FlatIndex index({.dim = dim, .storage = s});
-    index.add(names(n), unit_rows(n, dim, 5));
+    index.add(names(n), random_unit(n, dim, 5));
     const size_t full = index.memory_bytes();
     index.remove(names(3000, 1000));  // the middle: survivors move down across block boundaries
     EXPECT_EQ(index.size(), 2000u);
     EXPECT_LT(index.memory_bytes(), full * 3 / 4);
-    index.add(names(3000, n), unit_rows(3000, dim, 6));
+    index.add(names(3000, n), random_unit(3000, dim, 6));
     EXPECT_LE(index.memory_bytes(), full * 21 / 20);
     // Equal vectors everywhere: the order is insertion order, whatever slot each ended up in.
     FlatIndex ties({.dim = 4, .storage = s});
@@ -142,8 +132,8 @@ TEST(BlockStorage, RemoveFreesWhatAddsReuseAndTiesKeepInsertionOrder) {
 TEST(BlockStorage, UpdateAndGetAcrossBlocks) {
   const size_t dim = 300, n = 2000;
   FlatIndex index({.dim = dim, .storage = Storage::I8, .rerank = 4});
-  index.add(names(n), unit_rows(n, dim, 7));
-  const auto fresh = unit_rows(3, dim, 8);
+  index.add(names(n), random_unit(n, dim, 7));
+  const auto fresh = random_unit(3, dim, 8);
   const std::vector<std::string> which = {"p0", "p873", "p1999"};
   index.update(which, fresh);
   for (size_t i = 0; i < 3; ++i) {
@@ -156,12 +146,12 @@ TEST(BlockStorage, UpdateAndGetAcrossBlocks) {
 TEST(BlockStorage, StagedAddIsAllOrNothing) {
   const size_t dim = 64;
   FlatIndex index({.dim = dim, .storage = Storage::F16});
-  index.add(names(100), unit_rows(100, dim, 9));
+  index.add(names(100), random_unit(100, dim, 9));
   const auto before = index.to_bytes();
-  auto more = unit_rows(5000, dim, 10);
+  auto more = random_unit(5000, dim, 10);
   // In pieces, equal to one add of the whole batch.
   FlatIndex whole({.dim = dim, .storage = Storage::F16});
-  whole.add(names(100), unit_rows(100, dim, 9));
+  whole.add(names(100), random_unit(100, dim, 9));
   whole.add(names(5000, 100), more);
   index.begin_add(5000, more.size());
   for (size_t at = 0; at < 5000; at += 1234) index.stage_add(std::span(more).subspan(at * dim, std::min<size_t>(1234, 5000 - at) * dim));
@@ -190,7 +180,7 @@ TEST(BlockStorage, BytesInAnyPiecesAcrossBlocks) {
   for (Storage s : {Storage::F32, Storage::F16, Storage::I8}) {
     const size_t dim = 200, n = 3000;
     FlatIndex index({.dim = dim, .storage = s, .rerank = s == Storage::F32 ? 0u : 2u});
-    const auto data = unit_rows(n, dim, 11);
+    const auto data = random_unit(n, dim, 11);
     index.add(names(n), data);
     index.remove(names(10, 1500));
     const auto bytes = index.to_bytes();
