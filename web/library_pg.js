@@ -39,16 +39,19 @@ export function parseVector(text, dim, where) {
   return v;
 }
 
+// The item's `meta` column: every field but those with columns of their own, as JSON text.
+const metaOf = (item) => pgText(JSON.stringify(Object.fromEntries(Object.entries(item).filter(([k, v]) => !NOT_META.has(k) && v !== undefined))));
+const captionOf = (item) => (item.caption ? pgText(item.caption) : null);
+
 /** The item's row as the table holds it (vectors in text form). */
 function rowOf(item, vectors, model) {
-  const meta = Object.fromEntries(Object.entries(item).filter(([k, v]) => !NOT_META.has(k) && v !== undefined));
   return {
     id: pgText(item.id),
     image: vectorText(vectors.image),
-    caption: item.caption ? pgText(item.caption) : null,
+    caption: captionOf(item),
     captionVector: item.caption && vectors.caption ? vectorText(vectors.caption) : null,
     model,
-    meta: pgText(JSON.stringify(meta)),
+    meta: metaOf(item),
   };
 }
 
@@ -132,8 +135,7 @@ export async function syncTo(source, client, { table = DEFAULT_TABLE, batchSize 
   for (const item of source.items) {
     const id = pgText(item.id);
     keep.add(id);
-    const r = rowOf(item, { image: new Float32Array(0) }, source.model);
-    if (present.get(id) === `${r.caption}\u0001${canonical(r.meta)}`) unchanged++;
+    if (present.get(id) === `${captionOf(item)}\u0001${canonical(metaOf(item))}`) unchanged++;
     else changed.push(item);
   }
   const gone = [...present.keys()].filter((id) => !keep.has(id));

@@ -2,14 +2,14 @@
 // {"image", "embedding"}; TEXTs after -- (which may start with '-') come last.
 import { readFileSync } from 'node:fs';
 import { Model } from '../../web/index.js';
-import { UsageError } from './usage.mjs';
+import { UsageError, required } from './usage.mjs';
 
 const round = (v) => Math.round(v * 1e7) / 1e7;
 
 export async function run({ values, positionals, tokens }) {
   const inputs = tokens.filter((t) => t.kind === 'option' && (t.name === 'text' || t.name === 'image')).map((t) => ({ kind: t.name, value: t.value }));
   for (const text of positionals) inputs.push({ kind: 'text', value: text });
-  if (!values.model) throw new UsageError('--model is required');
+  required(values, 'model');
   if (inputs.length === 0) throw new UsageError('nothing to embed: give --text, --image or texts after --');
   const model = await Model.load(values.model, { backend: values.backend ?? 'auto', dtype: values.dtype ?? 'fp32' });
   let failed = 0;

@@ -2,14 +2,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Library, Model, parseTerm } from '../../web/index.js';
-import { UsageError } from './usage.mjs';
+import { UsageError, required } from './usage.mjs';
 
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.gif', '.bmp', '.webp', '.heic', '.heif', '.avif', '.tif', '.tiff']);
-
-function required(values, ...names) {
-  const missing = names.filter((n) => values[n] === undefined);
-  if (missing.length) throw new UsageError(`${missing.map((n) => `--${n}`).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required`);
-}
 
 function walk(root, rel, out) {
   for (const name of readdirSync(path.join(root, rel)).sort()) {

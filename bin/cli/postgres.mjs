@@ -1,12 +1,7 @@
 // PostgreSQL + pgvector commands: export (a SQL script), sync (incremental, over the wire), import.
 import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { ClipfindError, Library, Model } from '../../web/index.js';
-import { UsageError } from './usage.mjs';
-
-function required(values, ...names) {
-  const missing = names.filter((n) => values[n] === undefined);
-  if (missing.length) throw new UsageError(`${missing.map((n) => `--${n}`).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required`);
-}
+import { UsageError, required } from './usage.mjs';
 
 async function connect(url) {
   const { default: pg } = await import('pg');

@@ -3,10 +3,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ImagePreprocessor } from '../../web/index.js';
-import { UsageError } from './usage.mjs';
+import { UsageError, required } from './usage.mjs';
 
 export async function run({ values, positionals }) {
-  if (!values.model || !values.out) throw new UsageError('--model and --out are required');
+  required(values, 'model', 'out');
   if (positionals.length === 0) throw new UsageError('no IMAGE given');
   // builtin:NAME is the package's own models/NAME folder.
   const dir = values.model.startsWith('builtin:') ? new URL(`../../models/${values.model.slice(8)}/`, import.meta.url).pathname : values.model;

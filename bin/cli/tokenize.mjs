@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Tokenizer } from '../../web/index.js';
-import { UsageError } from './usage.mjs';
+import { required } from './usage.mjs';
 
 export async function loadTokenizerFiles(p) {
   let dir = p;
@@ -26,7 +26,7 @@ async function readStdin() {
 }
 
 export async function run({ values }) {
-  if (!values.tokenizer) throw new UsageError('--tokenizer is required');
+  required(values, 'tokenizer');
   const tok = await loadTokenizerFiles(values.tokenizer);
   const input = await readStdin();
   const lines = [];
