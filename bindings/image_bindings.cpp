@@ -17,6 +17,9 @@ namespace {
 
 std::span<const uint8_t> bytes_at(uintptr_t ptr, size_t len) { return {reinterpret_cast<const uint8_t*>(ptr), len}; }
 
+// JS passes 0 (or nothing) for "the core's default".
+uint64_t pixel_limit(double max_pixels) { return max_pixels > 0 ? uint64_t(max_pixels) : kDefaultMaxPixels; }
+
 class PreprocessorHandle {
  public:
   val init(std::string config_json) {
@@ -27,18 +30,16 @@ class PreprocessorHandle {
   }
   val fromEncoded(uintptr_t ptr, size_t len, double max_pixels) {
     return guarded([&] {
-      DecodeOptions opt;
-      if (max_pixels > 0) opt.max_pixels = uint64_t(max_pixels);
-      return run(decode_image(bytes_at(ptr, len), opt));
+      return run(decode_image(bytes_at(ptr, len), {.max_pixels = pixel_limit(max_pixels)}));
     });
   }
   val fromRGBA(uintptr_t ptr, size_t len, int width, int height, double max_pixels) {
-    return guarded([&] { return run(rgb_from_rgba(bytes_at(ptr, len), width, height, max_pixels > 0 ? uint64_t(max_pixels) : 100'000'000)); });
+    return guarded([&] { return run(rgb_from_rgba(bytes_at(ptr, len), width, height, pixel_limit(max_pixels))); });
   }
   // RGBA from a WebP/HEIC/AVIF decoder, with the orientation its header still asks for.
   val fromDecoded(uintptr_t ptr, size_t len, int width, int height, int orientation, double max_pixels) {
     return guarded([&] {
-      return run(apply_orientation(rgb_from_rgba(bytes_at(ptr, len), width, height, max_pixels > 0 ? uint64_t(max_pixels) : 100'000'000), orientation));
+      return run(apply_orientation(rgb_from_rgba(bytes_at(ptr, len), width, height, pixel_limit(max_pixels)), orientation));
     });
   }
  private:
@@ -65,9 +66,7 @@ val rgbResult(const RgbImage& img);
 
 val decodeImage(uintptr_t ptr, size_t len, double max_pixels) {
   return guarded([&] {
-    DecodeOptions opt;
-    if (max_pixels > 0) opt.max_pixels = uint64_t(max_pixels);
-    return rgbResult(decode_image(bytes_at(ptr, len), opt));
+    return rgbResult(decode_image(bytes_at(ptr, len), {.max_pixels = pixel_limit(max_pixels)}));
   });
 }
 
@@ -82,7 +81,7 @@ val rgbResult(const RgbImage& img) {
 // decodeImage for RGBA from a WebP/HEIC/AVIF decoder: alpha dropped, orientation applied.
 val rgbFromDecoded(uintptr_t ptr, size_t len, int width, int height, int orientation, double max_pixels) {
   return guarded([&] {
-    return rgbResult(apply_orientation(rgb_from_rgba(bytes_at(ptr, len), width, height, max_pixels > 0 ? uint64_t(max_pixels) : 100'000'000), orientation));
+    return rgbResult(apply_orientation(rgb_from_rgba(bytes_at(ptr, len), width, height, pixel_limit(max_pixels)), orientation));
   });
 }
 
@@ -90,7 +89,7 @@ val rgbFromDecoded(uintptr_t ptr, size_t len, int width, int height, int orienta
 // Broken headers and bombs throw here, before any decoder is loaded.
 val foreignHeader(uintptr_t ptr, size_t len, double max_pixels) {
   return guarded([&] {
-    const ForeignHeader h = read_foreign_header(bytes_at(ptr, len), max_pixels > 0 ? uint64_t(max_pixels) : 100'000'000);
+    const ForeignHeader h = read_foreign_header(bytes_at(ptr, len), pixel_limit(max_pixels));
     static const char* const kinds[] = {"", "webp", "heif", "avif"};
     val v = val::object();
     v.set("kind", std::string(kinds[int(h.format)]));

@@ -1,60 +1,57 @@
 // Typed errors of the public API. Every error thrown by clipfind is a ClipfindError with a stable
-// `code`; subclasses group codes by what the caller can do about them.
+// `code`; subclasses group codes by what the caller can do about them. An error's `name` is its class.
 
 export class ClipfindError extends Error {
   constructor(code, message, options) {
     super(message, options);
-    this.name = 'ClipfindError';
     this.code = code;
   }
 }
 
 /** The caller passed something malformed: wrong length, NaN, duplicate id, bad option. */
-export class InvalidInputError extends ClipfindError {
-  constructor(code, message, options) {
-    super(code, message, options);
-    this.name = 'InvalidInputError';
-  }
-}
+export class InvalidInputError extends ClipfindError {}
 
 /** An id or file that does not exist. */
-export class NotFoundError extends ClipfindError {
-  constructor(code, message, options) {
-    super(code, message, options);
-    this.name = 'NotFoundError';
-  }
-}
+export class NotFoundError extends ClipfindError {}
 
 /** Serialized data (index, library, model file) failed validation. */
-export class CorruptDataError extends ClipfindError {
-  constructor(code, message, options) {
-    super(code, message, options);
-    this.name = 'CorruptDataError';
-  }
-}
+export class CorruptDataError extends ClipfindError {}
 
 /** A model, tokenizer or config file is malformed or uses something unsupported. */
-export class ModelFileError extends ClipfindError {
-  constructor(code, message, options) {
-    super(code, message, options);
-    this.name = 'ModelFileError';
-  }
-}
+export class ModelFileError extends ClipfindError {}
 
 /** An image could not be decoded: corrupt, unsupported format, or over the pixel limit. */
-export class ImageError extends ClipfindError {
-  constructor(code, message, options) {
-    super(code, message, options);
-    this.name = 'ImageError';
-  }
-}
+export class ImageError extends ClipfindError {}
 
 /** The object was used after close(). */
 export class ClosedError extends ClipfindError {
   constructor(message) {
     super('CLOSED', message);
-    this.name = 'ClosedError';
   }
+}
+
+/**
+ * Work stopped by its AbortSignal (code ABORTED). Named AbortError, as the DOM names a cancelled
+ * fetch, so code that tests `err.name === 'AbortError'` handles both.
+ */
+export class AbortError extends ClipfindError {
+  constructor(message) {
+    super('ABORTED', message);
+  }
+}
+
+/** A library, table or file made with another model than the one given (code MODEL_MISMATCH). */
+export class ModelMismatchError extends ClipfindError {
+  constructor(message, libraryModel, model) {
+    super('MODEL_MISMATCH', message);
+    this.libraryModel = libraryModel;
+    this.model = model;
+  }
+}
+
+// Names written out: a minifying bundler renames classes, and err.name must not change with it.
+for (const [name, cls] of Object.entries({ ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, ClosedError, AbortError, ModelMismatchError })) {
+  cls.prototype.name = name;
 }
 
 const byCode = {
@@ -64,17 +61,25 @@ const byCode = {
   DUPLICATE_ID: InvalidInputError,
   NOT_FOUND: NotFoundError,
   CORRUPT_DATA: CorruptDataError,
+  UNSUPPORTED_VERSION: CorruptDataError,
   INVALID_MODEL: ModelFileError,
   INVALID_IMAGE: ImageError,
   UNSUPPORTED_FORMAT: ImageError,
   IMAGE_TOO_LARGE: ImageError,
-  UNSUPPORTED_VERSION: CorruptDataError,
 };
 
+/** The typed error for a code (from the C++ core, or from the model's worker). */
 export function makeError(code, message) {
   if (code === 'CLOSED') return new ClosedError(message);
+  if (code === 'ABORTED') return new AbortError(message);
+  if (code === 'MODEL_MISMATCH') return new ModelMismatchError(message);
   const Cls = byCode[code] ?? ClipfindError;
   return new Cls(code, message);
+}
+
+/** The WASM heap could not grow: the one error of a failed allocation. */
+export function outOfMemory(what) {
+  return new ClipfindError('OUT_OF_MEMORY', `${what}: out of WASM memory`);
 }
 
 /** Unwraps a value returned by the WASM bindings, throwing the typed error it may carry. */

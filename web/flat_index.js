@@ -1,12 +1,12 @@
 // FlatIndex: exact similarity search over vectors with string ids, backed by the C++ core in WASM.
-import { check, ClosedError, InvalidInputError } from './errors.js';
-import { copyToHeap, loadWasm } from './wasm.js';
+import { viewBytes } from './bytes.js';
+import { check, InvalidInputError } from './errors.js';
+import { forEachHeapPiece, heapAlloc, PIECE_BYTES, withHeapCopy } from './wasm.js';
+import { WasmHandle } from './wasm_handle.js';
 
-const registry = new FinalizationRegistry((handle) => handle.delete());
+/** Internal (clipfind/internal): the scan-bandwidth probe over an index's f32 bytes, for benchmarks. */
+export let probeBandwidth;
 
-// Bulk data crosses into the WASM heap at most this many bytes at a time: a big batch or a big
-// index file is never whole in the heap next to the index itself (the heap never shrinks).
-const PIECE_BYTES = 1 << 20;
 
 function toFloat32(vectors, what) {
   if (vectors instanceof Float32Array) return vectors;
@@ -30,11 +30,14 @@ export class FlatIndex {
   #scratch = 0; // heap buffer for queries and results, grown on demand
   #scratchBytes = 0;
 
-  constructor(M, handle) {
+  static {
+    probeBandwidth = (index) => index.#live().probe();
+  }
+
+  constructor({ M, handle }) {
     this.#M = M;
-    this.#handle = handle;
+    this.#handle = new WasmHandle(this, handle, 'FlatIndex');
     this.#info = check(handle.info());
-    registry.register(this, handle, this);
   }
 
   /**
@@ -42,42 +45,19 @@ export class FlatIndex {
    */
   static async create({ dim, storage = 'f32', metric = 'cosine', rerank = 0 } = {}) {
     if (!Number.isInteger(dim) || dim <= 0) throw new InvalidInputError('INVALID_ARGUMENT', `FlatIndex.create: dim must be a positive integer, got ${dim}`);
-    const M = await loadWasm();
-    const handle = new M.IndexHandle();
-    try {
-      check(handle.init(dim, String(storage), String(metric), rerank >>> 0));
-    } catch (err) {
-      handle.delete();
-      throw err;
-    }
-    return new FlatIndex(M, handle);
+    return new FlatIndex(await WasmHandle.create('IndexHandle', (handle) => check(handle.init(dim, String(storage), String(metric), rerank >>> 0))));
   }
 
   /** Restores an index from toBytes() output; damaged or truncated bytes throw CorruptDataError. */
   static async fromBytes(bytes) {
-    if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
-    if (!ArrayBuffer.isView(bytes)) throw new InvalidInputError('INVALID_ARGUMENT', 'FlatIndex.fromBytes: expected a Uint8Array');
-    const M = await loadWasm();
-    const handle = new M.IndexHandle();
-    const src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const ptr = M._malloc(PIECE_BYTES);
-    try {
-      if (ptr === 0) throw new RangeError('clipfind: out of WASM memory');
+    const src = viewBytes(bytes);
+    if (!src) throw new InvalidInputError('INVALID_ARGUMENT', 'FlatIndex.fromBytes: expected a Uint8Array');
+    return new FlatIndex(await WasmHandle.create('IndexHandle', (handle, M) => {
       // Read piece by piece straight into the index's storage.
       check(handle.loadBegin(src.length));
-      for (let at = 0; at < src.length; at += PIECE_BYTES) {
-        const piece = src.subarray(at, at + PIECE_BYTES);
-        new Uint8Array(M.HEAPU8.buffer, ptr, piece.length).set(piece); // a fresh view: the heap may have grown
-        check(handle.loadFeed(ptr, piece.length));
-      }
+      forEachHeapPiece(M, src, 'FlatIndex.fromBytes', (ptr, length) => check(handle.loadFeed(ptr, length)));
       check(handle.loadEnd());
-    } catch (err) {
-      handle.delete();
-      throw err;
-    } finally {
-      M._free(ptr);
-    }
-    return new FlatIndex(M, handle);
+    }));
   }
 
   get dim() { return this.#info.dim; }
@@ -109,12 +89,7 @@ export class FlatIndex {
     const h = this.#live();
     const list = toIds(ids, 'update');
     const v = toFloat32(vectors, 'update');
-    const ptr = copyToHeap(this.#M, v);
-    try {
-      check(h.update(list, ptr, v.length));
-    } finally {
-      this.#M._free(ptr);
-    }
+    withHeapCopy(this.#M, v, (ptr) => check(h.update(list, ptr, v.length)));
   }
 
   /** Removes ids; returns how many were present. */
@@ -163,28 +138,21 @@ export class FlatIndex {
 
   /** Frees the WASM memory; the index is unusable afterwards. Safe to call twice. */
   close() {
-    if (!this.#handle) return;
-    registry.unregister(this);
+    if (!this.#handle.close()) return;
     if (this.#scratch) this.#M._free(this.#scratch);
     this.#scratch = 0;
-    this.#handle.delete();
-    this.#handle = null;
   }
 
-  /** Bandwidth probe over the f32 bytes (benchmarks). */
-  _probe() { return this.#live().probe(); }
-
-  #live() {
-    if (!this.#handle) throw new ClosedError('FlatIndex is closed');
-    return this.#handle;
-  }
+  #live() { return this.#handle.live(); }
 
   #scratchFor(bytes) {
     if (bytes > this.#scratchBytes) {
       if (this.#scratch) this.#M._free(this.#scratch);
-      this.#scratchBytes = Math.max(bytes, 4096);
-      this.#scratch = this.#M._malloc(this.#scratchBytes);
-      if (this.#scratch === 0) throw new RangeError('clipfind: out of WASM memory');
+      this.#scratch = 0;
+      this.#scratchBytes = 0;
+      const size = Math.max(bytes, 4096);
+      this.#scratch = heapAlloc(this.#M, size, 'FlatIndex');
+      this.#scratchBytes = size;
     }
     return this.#scratch;
   }

@@ -1,26 +1,11 @@
 // Image decoding and model preprocessing (PIL-exact) in WASM.
-import { check, ClosedError, InvalidInputError } from './errors.js';
+import { toBytes } from './bytes.js';
+import { check, InvalidInputError } from './errors.js';
 import { decodeForeign } from './image_codecs.js';
-import { copyToHeap, loadWasm } from './wasm.js';
+import { loadWasm, withHeapCopy as withHeap } from './wasm.js';
+import { WasmHandle } from './wasm_handle.js';
 
-const registry = new FinalizationRegistry((handle) => handle.delete());
-
-async function toBytes(input, what) {
-  if (input instanceof Uint8Array) return input;
-  if (input instanceof ArrayBuffer) return new Uint8Array(input);
-  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  if (typeof Blob !== 'undefined' && input instanceof Blob) return new Uint8Array(await input.arrayBuffer());
-  throw new InvalidInputError('INVALID_ARGUMENT', `${what}: expected image bytes (Uint8Array, ArrayBuffer or Blob)`);
-}
-
-function withHeap(M, bytes, fn) {
-  const ptr = copyToHeap(M, bytes);
-  try {
-    return fn(ptr);
-  } finally {
-    M._free(ptr);
-  }
-}
+// maxPixels 0 (the default everywhere here) is the core's limit, src/image/image.hpp kDefaultMaxPixels.
 
 // WebP/HEIC/AVIF: the core reads the header (typed errors, pixel limit) and the format's decoder,
 // loaded on first use, returns RGBA; null for the formats the core decodes itself.
@@ -33,7 +18,7 @@ async function foreignPixels(M, bytes, maxPixels) {
  * Decodes JPEG/PNG/GIF/BMP/WebP/HEIC/AVIF bytes to RGB (orientation applied, alpha dropped).
  * @returns {Promise<{data: Uint8Array, width: number, height: number}>}
  */
-export async function decodeImage(input, { maxPixels = 100e6 } = {}) {
+export async function decodeImage(input, { maxPixels = 0 } = {}) {
   const bytes = await toBytes(input, 'decodeImage');
   const M = await loadWasm();
   const px = await foreignPixels(M, bytes, maxPixels);
@@ -53,30 +38,21 @@ export class ImagePreprocessor {
   #handle;
   #maxPixels;
 
-  constructor(M, handle, maxPixels) {
+  constructor({ M, handle }, maxPixels) {
     this.#M = M;
-    this.#handle = handle;
+    this.#handle = new WasmHandle(this, handle, 'ImagePreprocessor');
     this.#maxPixels = maxPixels;
-    registry.register(this, handle, this);
   }
 
   /** @param {string} jsonText the text of the model's preprocessor_config.json */
-  static async fromConfig(jsonText, { maxPixels = 100e6 } = {}) {
+  static async fromConfig(jsonText, { maxPixels = 0 } = {}) {
     if (typeof jsonText !== 'string') throw new InvalidInputError('INVALID_ARGUMENT', 'ImagePreprocessor.fromConfig: expected the text of preprocessor_config.json');
-    const M = await loadWasm();
-    const handle = new M.PreprocessorHandle();
-    try {
-      check(handle.init(jsonText));
-    } catch (err) {
-      handle.delete();
-      throw err;
-    }
-    return new ImagePreprocessor(M, handle, maxPixels);
+    return new ImagePreprocessor(await WasmHandle.create('PreprocessorHandle', (handle) => check(handle.init(jsonText))), maxPixels);
   }
 
   /** Encoded image (bytes or Blob) to float32 CHW. @returns {Promise<{data: Float32Array, dims: number[]}>} */
-  async fromEncoded(input) {
-    const bytes = await toBytes(input, 'fromEncoded');
+  async preprocessEncoded(input) {
+    const bytes = await toBytes(input, 'preprocessEncoded');
     this.#live();
     const px = await foreignPixels(this.#M, bytes, this.#maxPixels);
     const h = this.#live();
@@ -85,16 +61,16 @@ export class ImagePreprocessor {
   }
 
   /** RGBA pixels (ImageData.data, e.g. from createImageBitmap + canvas) to float32 CHW. */
-  fromRGBA(rgba, width, height) {
+  preprocessRGBA(rgba, width, height) {
     const h = this.#live();
-    if (!(rgba instanceof Uint8Array || rgba instanceof Uint8ClampedArray)) throw new InvalidInputError('INVALID_ARGUMENT', 'fromRGBA: expected a Uint8Array or Uint8ClampedArray');
+    if (!(rgba instanceof Uint8Array || rgba instanceof Uint8ClampedArray)) throw new InvalidInputError('INVALID_ARGUMENT', 'preprocessRGBA: expected a Uint8Array or Uint8ClampedArray');
     return withHeap(this.#M, rgba, (ptr) => this.#result(check(h.fromRGBA(ptr, rgba.byteLength, width | 0, height | 0, this.#maxPixels))));
   }
 
   /** Several images into one [n, 3, H, W] batch (all must come out the same size). */
   async batch(inputs) {
     const items = [];
-    for (const input of inputs) items.push(await this.fromEncoded(input));
+    for (const input of inputs) items.push(await this.preprocessEncoded(input));
     if (items.length === 0) return { data: new Float32Array(0), dims: [0, 3, 0, 0] };
     const [c, hh, ww] = items[0].dims;
     const data = new Float32Array(items.length * c * hh * ww);
@@ -105,20 +81,12 @@ export class ImagePreprocessor {
     return { data, dims: [items.length, c, hh, ww] };
   }
 
-  close() {
-    if (!this.#handle) return;
-    registry.unregister(this);
-    this.#handle.delete();
-    this.#handle = null;
-  }
+  close() { this.#handle.close(); }
 
   #result({ ptr, length, width, height }) {
     const data = new Float32Array(this.#M.HEAPF32.buffer, ptr, length).slice();
     return { data, dims: [3, height, width] };
   }
 
-  #live() {
-    if (!this.#handle) throw new ClosedError('ImagePreprocessor is closed');
-    return this.#handle;
-  }
+  #live() { return this.#handle.live(); }
 }

@@ -1,127 +1,60 @@
-export type Storage = 'f32' | 'f16' | 'i8';
-export type Metric = 'cosine' | 'ip';
+// clipfind: on-device photo and caption search with CLIP-family models. One page: models, the
+// library, queries, the building blocks below them, errors. Every error thrown is a ClipfindError
+// with a stable `code`; README.md has the long form of each part.
 
-export interface FlatIndexOptions {
-  /** Vector dimension (1..65536). */
-  dim: number;
-  /** Storage kind: exact f32 (default), half-precision f16, or i8 with a per-vector scale. */
-  storage?: Storage;
-  /** 'cosine' (default) normalizes vectors and queries; 'ip' uses them as given. */
-  metric?: Metric;
-  /** f16/i8 only: keep an f32 copy and re-score the best k*rerank candidates exactly (0 = off). */
-  rerank?: number;
-}
+// A type of the DOM where the program has it (a page, a worker), else never: these types compile in
+// Node without lib "dom", and in pages with it.
+type Dom<K extends string> = typeof globalThis extends Record<K, { prototype: infer T }> ? T : never;
 
-export interface SearchResult {
-  ids: string[];
-  scores: Float32Array;
-}
-
-export declare class FlatIndex {
-  static create(options: FlatIndexOptions): Promise<FlatIndex>;
-  static fromBytes(bytes: Uint8Array | ArrayBuffer): Promise<FlatIndex>;
-  readonly dim: number;
-  readonly storage: Storage;
-  readonly metric: Metric;
-  readonly size: number;
-  readonly memoryBytes: number;
-  /** Adds n vectors (Float32Array of n*dim). All-or-nothing; duplicate ids throw InvalidInputError. */
-  add(ids: string[], vectors: Float32Array): void;
-  /** Replaces vectors of existing ids; unknown ids throw NotFoundError. */
-  update(ids: string[], vectors: Float32Array): void;
-  /** Removes ids; returns how many were present. */
-  remove(ids: string[] | string): number;
-  has(id: string): boolean;
-  get(id: string): Float32Array;
-  /** Top k, best first; ties in insertion order. */
-  search(query: Float32Array, k?: number): SearchResult;
-  toBytes(): Uint8Array;
-  close(): void;
-}
-
-export interface TokenizerFiles {
-  /** The text of tokenizer.json. */
-  tokenizer: string;
-  /** The text of tokenizer_config.json (max length, pad token, special tokens). */
-  config?: string;
-  /** Override the max length read from the files (0: no truncation). */
-  maxLength?: number;
-  /** Override the pad id read from the files. */
-  padId?: number;
-}
-
-export interface TokenizerInfo {
-  maxLength: number;
-  padId: number;
-  vocabSize: number;
-  padding: 'none' | 'longest' | 'max_length';
-}
-
-export interface EncodedBatch {
-  inputIds: BigInt64Array;
-  attentionMask: BigInt64Array;
-  /** [rows, columns] */
-  dims: [number, number];
-}
-
-export declare class Tokenizer {
-  static fromFiles(files: TokenizerFiles): Promise<Tokenizer>;
-  readonly info: TokenizerInfo;
-  /** Ids with special tokens, truncated to the max length (end token kept), unpadded. */
-  encode(text: string | Uint8Array, options?: { addSpecialTokens?: boolean; truncation?: boolean }): Int32Array;
-  encodeBatch(texts: Array<string | Uint8Array>, options?: { padding?: 'longest' | 'max_length' | false }): EncodedBatch;
-  decode(ids: ArrayLike<number | bigint>, options?: { skipSpecialTokens?: boolean }): string;
-  tokenToId(token: string): number | undefined;
-  close(): void;
-}
-
-export interface PreprocessedImage {
-  /** Float32 CHW, rescaled and normalized as the model's preprocessor_config.json says. */
-  data: Float32Array;
-  /** [3, height, width] */
-  dims: number[];
-}
-
-export declare class ImagePreprocessor {
-  /** From the text of preprocessor_config.json (old `size: 224` and new `{shortest_edge}` key styles). */
-  static fromConfig(jsonText: string, options?: { maxPixels?: number }): Promise<ImagePreprocessor>;
-  /** JPEG/PNG/GIF/BMP bytes: decoded, EXIF-oriented, then resized/cropped exactly as PIL + HF do. */
-  fromEncoded(bytes: Uint8Array | ArrayBuffer | Blob): Promise<PreprocessedImage>;
-  /** Pixels already decoded by the browser (createImageBitmap + canvas getImageData). */
-  fromRGBA(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): PreprocessedImage;
-  /** [n, 3, H, W] batch. */
-  batch(images: Array<Uint8Array | ArrayBuffer | Blob>): Promise<{ data: Float32Array; dims: number[] }>;
-  close(): void;
-}
-
-/** Decode only: RGB bytes (EXIF orientation applied). */
-export declare function decodeImage(bytes: Uint8Array | ArrayBuffer | Blob, options?: { maxPixels?: number }): Promise<{ data: Uint8Array; width: number; height: number }>;
+// ─── Models ──────────────────────────────────────────────────────────────────────────────────────
 
 export type Backend = 'auto' | 'webgpu' | 'wasm';
 export type DType = 'fp32' | 'fp16' | 'q8' | 'quantized' | 'int8' | 'uint8' | 'q4';
+/** Bytes (encoded image files), or pixels the browser already decoded. */
+export type ImageInput = Uint8Array | ArrayBuffer | Blob | Dom<'ImageData'> | Dom<'ImageBitmap'>;
 
 export interface ModelInfo {
   /** config.json `_name_or_path`, else the folder/URL name. */
   name: string;
-  /** name + content hash of the model's config/tokenizer/preprocessor files and dtype. */
+  /** name + content hash of config, tokenizer, preprocessor and dtype: what a library records. */
   id: string;
   family: 'clip' | 'siglip' | 'mobileclip' | 'open_clip';
+  /** Embedding size; null until the first embedding when config.json does not state it. */
   dim: number | null;
-  /** The backend that really runs the model ('webgpu' or 'wasm'). */
+  /** The backend that really runs the model. */
   backend: 'webgpu' | 'wasm';
   /** Why 'auto' did not take WebGPU ('software GPU skipped', 'WebGPU could not run this model'), else null. */
   backendNote: string | null;
   threads: number;
   dtype: DType;
+  /** The family's score rule (from the C++ config, with padding and pad id). */
   scoring: 'softmax' | 'sigmoid';
   logitScale: number;
   logitBias: number;
-  /**
-   * logitScale/logitBias are the model's learned values from config.json. Hugging Face SigLIP
-   * configs lack them (they are weights); then defaults are used, `score()` is only a monotone map,
-   * and the library's relevance cutoff does not consult SigLIP's sigmoid.
-   */
+  /** logitScale/logitBias are learned values from config.json (HF SigLIP configs lack them: score() is then only monotone). */
   calibrated: boolean;
+}
+
+/**
+ * What every model is: what Model.load returns (in this thread, or in a page's Web Worker), and all
+ * that Library and the CLI take. Anything of this shape can stand in (a test double, another runtime).
+ */
+export interface Embedder {
+  readonly info: ModelInfo;
+  /** n × dim, L2-normalized, row-major; loads only the text tower. */
+  embedTexts(texts: string[] | string): Promise<Float32Array>;
+  /** n × dim, L2-normalized, row-major; loads only the vision tower. */
+  embedImages(images: ImageInput[] | ImageInput): Promise<Float32Array>;
+  /** A cosine similarity as the model's score: CLIP logits, SigLIP sigmoid probability. */
+  score(cosine: number): number;
+  /** Frees the sessions (and the worker); later calls throw ClosedError. */
+  close(): Promise<void>;
+}
+
+/** What Model.load returns: an Embedder, plus where its last output was computed. */
+export interface Model extends Embedder {
+  /** 'gpu-buffer' when the last output came from WebGPU, 'cpu' otherwise, null before the first. */
+  readonly lastOutputLocation: 'gpu-buffer' | 'cpu' | null;
 }
 
 export interface ModelLoadOptions {
@@ -134,34 +67,22 @@ export interface ModelLoadOptions {
   threads?: number;
   /** Pages run the model in a Web Worker unless false. */
   worker?: boolean;
-  /** An onnxruntime-web module to use instead of the bundled builds. */
+  /** An onnxruntime-web module to use instead of the bundled builds (runs in this thread). */
   ort?: unknown;
 }
 
-export type ModelSource = string | URL | FileList | File[] | FileSystemDirectoryHandle |
+/** Where model files come from; a reader object serves any other store. */
+export type ModelSource = string | URL | Dom<'FileList'> | File[] | Dom<'FileSystemDirectoryHandle'> |
   { readBytes(file: string, onProgress?: ModelLoadOptions['onProgress']): Promise<Uint8Array>; has(file: string): Promise<boolean> };
 
-export type ImageInput = Uint8Array | ArrayBuffer | Blob | ImageData | ImageBitmap;
+export declare const Model: {
+  /** 'builtin:tiny', a directory (Node), a base URL (cached for offline use), picked files or a directory handle → a Model. */
+  load(source: ModelSource, options?: ModelLoadOptions): Promise<Model>;
+  /** The backend `requested` would run here, without loading a model ('auto' skips software WebGPU such as SwiftShader). */
+  detectBackend(requested?: Backend): Promise<{ backend: 'webgpu' | 'wasm'; shaderF16: boolean; note: string | null }>;
+};
 
-export declare class Model {
-  /** 'builtin:tiny' (the built-in model; bundlers emit its files), a directory (Node), a base URL (cached for offline use), picked files or a directory handle. */
-  static load(source: ModelSource, options?: ModelLoadOptions): Promise<Model>;
-  /**
-   * The backend `requested` would run here, without loading a model: 'auto' skips software
-   * (fallback) WebGPU adapters such as SwiftShader and says so in `note`.
-   */
-  static detectBackend(requested?: Backend): Promise<{ backend: 'webgpu' | 'wasm'; shaderF16: boolean; note: string | null }>;
-  readonly info: ModelInfo;
-  /** 'gpu-buffer' when the last output came from WebGPU, 'cpu' otherwise. */
-  readonly lastOutputLocation: 'gpu-buffer' | 'cpu' | null;
-  /** n × dim, L2-normalized. Loads only the text tower. */
-  embedTexts(texts: string[] | string): Promise<Float32Array>;
-  /** n × dim, L2-normalized. Loads only the vision tower. */
-  embedImages(images: ImageInput[] | ImageInput): Promise<Float32Array>;
-  /** Cosine similarity to the model's score: CLIP logits, SigLIP sigmoid probability. */
-  score(cosine: number): number;
-  close(): Promise<void>;
-}
+// ─── Library ─────────────────────────────────────────────────────────────────────────────────────
 
 export interface FusionWeights {
   /** Weight of the image score for items with a caption (default 0.7); 0..1000. */
@@ -211,42 +132,19 @@ export interface AddProgress {
   eta: number | null;
 }
 
-export type QueryTerm =
-  | string
-  | { text: string; weight?: number }
-  | { image: Uint8Array | ArrayBuffer | Blob; weight?: number }
-  | { id: string; weight?: number }
-  | { kind: 'text' | 'image' | 'id'; value: unknown; weight: number };
-
-export interface LibrarySearchOptions {
-  k?: number;
-  offset?: number;
-  /** Per-query relevance cutoff: 'auto' (default), options, or false to turn it off. */
-  cutoff?: 'auto' | false | CutoffOptions;
-  weights?: FusionWeights;
-  /** Folder prefix, date range (ISO strings, by EXIF date taken), all of these tags. */
-  filter?: { folder?: string; from?: string; to?: string; tags?: string[] };
-  /** 'items' (fused image + caption scores, default) or 'captions' (captioned items by caption). */
-  target?: 'items' | 'captions';
+export interface AddOptions {
+  onProgress?: (p: AddProgress) => void;
+  /** Aborting rejects with AbortError (code ABORTED); items added before stay. */
+  signal?: AbortSignal;
+  batchSize?: number;
 }
 
-export interface LibraryResult {
-  id: string;
-  score: number;
-  imageScore: number;
-  captionScore: number | null;
-  /** Relevant first, then by score (README "Relevance"). */
-  relevant: boolean;
-  /**
-   * The numbers behind `relevant`, z-scores. Text queries: `image` / `caption` against the item's own
-   * null (its scores for NULL_TEXTS); image queries: against the library. `library`: the query's
-   * scores over the library (null below `minLibrary` items of that kind).
-   */
-  evidence: { image: number | null; caption: number | null; library: { image: number | null; caption: number | null } };
-  meta: LibraryItem;
+export interface OpenOptions {
+  /** Open a library indexed with another model anyway (its vectors, not the model's, are searched). */
+  allowModelMismatch?: boolean;
 }
 
-/** The relevance rule's knobs; search's `cutoff` overrides any of them. */
+/** The relevance rule's knobs; search's `cutoff` overrides any of them (README "Relevance"). */
 export interface CutoffOptions {
   /** z above the item's own null (text queries) or above the library (image queries). Default 4. */
   z?: number;
@@ -260,42 +158,29 @@ export interface CutoffOptions {
   copy?: number;
 }
 
-/** A person's photos, each embedded as an image and (when it has one) a caption; saved and reopened. */
-export declare class Library {
-  static create(model: Model | { info: { id: string; dim?: number | null }; embedTexts(t: string[]): Promise<Float32Array>; embedImages(i: unknown[]): Promise<Float32Array> }, options?: { weights?: FusionWeights; storage?: Storage }): Promise<Library>;
-  /** A damaged file is a CorruptDataError; one indexed with another model a ModelMismatchError. */
-  static fromBytes(bytes: Uint8Array | ArrayBuffer, model: Model, options?: { allowModelMismatch?: boolean }): Promise<Library>;
-  /** A file path in Node; a name in the browser's private storage (OPFS, else IndexedDB). */
-  static open(name: string, model: Model, options?: { allowModelMismatch?: boolean }): Promise<Library>;
-  /** Atomic: an interrupted save leaves the previous version readable. */
-  save(name: string): Promise<void>;
-  toBytes(): Uint8Array;
-  readonly size: number;
-  readonly memoryBytes: number;
-  readonly modelInfo: { id: string; name: string; family: string; dim: number };
-  readonly weights: Required<FusionWeights>;
-  get(id: string): LibraryItem | undefined;
-  has(id: string): boolean;
-  items(): IterableIterator<LibraryItem>;
-  add(items: LibraryAddItem[], options?: { onProgress?: (p: AddProgress) => void; signal?: AbortSignal; batchSize?: number }): Promise<AddSummary>;
-  remove(ids: string | string[]): number;
-  updateCaption(id: string, caption: string | null): Promise<void>;
-  setTags(id: string, tags: string[]): void;
-  /** A query line ('red car -night, 2:beach') or weighted terms. */
-  search(query: string | QueryTerm | QueryTerm[], options?: LibrarySearchOptions): Promise<{ total: number; results: LibraryResult[] }>;
-  tag(labels: string[], options?: { threshold?: number; apply?: boolean }): Promise<{ id: string; tags: { label: string; score: number; cosine: number }[] }[]>;
-  dupes(options?: { threshold?: number }): string[][];
-  merge(other: Library): number;
-  reindex(model: Model, loadImage: (id: string) => Promise<Uint8Array | ArrayBuffer | Blob>, options?: { onProgress?: (p: AddProgress) => void; signal?: AbortSignal }): Promise<{ library: Library; summary: AddSummary }>;
-  /** SQL that creates the pgvector table (if absent) and upserts every item; a table of another model refuses it. */
-  toSql(options?: { table?: string }): string;
-  /** The same script statement by statement (large libraries). */
-  sqlStatements(options?: { table?: string }): IterableIterator<string>;
-  /** Makes a PostgreSQL table equal to this library: incremental, bounded transactions, resumable (NETWORK errors). */
-  syncTo(client: PgClient, options?: { table?: string; batchSize?: number; onProgress?: (p: { done: number; total: number }) => void }): Promise<{ upserted: number; deleted: number; unchanged: number }>;
-  /** A library from a table toSql/syncTo wrote with the same model (MODEL_MISMATCH otherwise); nothing re-embedded. */
-  static fromPostgres(client: PgClient, model: Model, options?: { table?: string; weights?: FusionWeights; storage?: Storage }): Promise<Library>;
-  close(): void;
+export interface LibrarySearchOptions {
+  k?: number;
+  offset?: number;
+  /** Per-query relevance cutoff: 'auto' (default), knobs, or false to turn it off. */
+  cutoff?: 'auto' | false | CutoffOptions;
+  weights?: FusionWeights;
+  /** Folder prefix, date range (ISO strings, by EXIF date taken), all of these tags. */
+  filter?: { folder?: string; from?: string; to?: string; tags?: string[] };
+  /** 'items' (fused image + caption scores, default) or 'captions' (captioned items by caption). */
+  target?: 'items' | 'captions';
+}
+
+export interface LibraryResult {
+  id: string;
+  /** The fused cosine (image·0.7 + caption·0.3 by default): what the ranking means. */
+  score: number;
+  imageScore: number;
+  captionScore: number | null;
+  /** Relevant first, then by score. */
+  relevant: boolean;
+  /** z-scores behind `relevant`: text queries against the item's own null, image queries against the library. */
+  evidence: { image: number | null; caption: number | null; library: { image: number | null; caption: number | null } };
+  meta: LibraryItem;
 }
 
 /** What syncTo/fromPostgres need of a PostgreSQL client: pg's Client or Pool, or PGlite. */
@@ -303,32 +188,231 @@ export interface PgClient {
   query(text: string, params?: unknown[]): Promise<{ rows: any[] }>;
 }
 
-export declare class ModelMismatchError extends ClipfindError {
-  readonly libraryModel: { id: string; name?: string; family?: string; dim?: number };
-  readonly model: ModelInfo;
+/** A person's photos, each embedded as an image and (when it has one) a caption; saved and reopened. */
+export declare class Library {
+  /** An empty library for `model`, vectors stored as f32 (default), f16 or i8. */
+  static create(model: Embedder, options?: { weights?: FusionWeights; storage?: Storage }): Promise<Library>;
+  /** A saved library: a file path in Node, a name in the browser's private storage; without a model, stored vectors only. */
+  static open(name: string, model?: Embedder, options?: OpenOptions): Promise<Library>;
+  /** toBytes() output; damaged → CorruptDataError, another model → ModelMismatchError; without a model, stored vectors only. */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer, model?: Embedder, options?: OpenOptions): Promise<Library>;
+  /** A table toSql/syncTo wrote with the same model (ModelMismatchError otherwise); nothing re-embedded. */
+  static fromPostgres(client: PgClient, model: Embedder, options?: { table?: string; weights?: FusionWeights; storage?: Storage }): Promise<Library>;
+
+  readonly size: number;
+  /** Bytes the two indexes hold in WASM memory. */
+  readonly memoryBytes: number;
+  readonly modelInfo: { id: string; name: string; family: string; dim: number };
+  readonly weights: Required<FusionWeights>;
+  get(id: string): LibraryItem | undefined;
+  has(id: string): boolean;
+  items(): IterableIterator<LibraryItem>;
+
+  /** Embeds and stores items; unchanged ones (same id and hash) are skipped, a bad image fails alone. */
+  add(items: LibraryAddItem[], options?: AddOptions): Promise<AddSummary>;
+  /** Removes items; returns how many were present. */
+  remove(ids: string | string[]): number;
+  /** Sets (or clears, with null or '') an item's caption and re-embeds it. */
+  updateCaption(id: string, caption: string | null): Promise<void>;
+  /** Replaces an item's tags. */
+  setTags(id: string, tags: string[]): void;
+  /** Re-embeds every item with another model into a new library; `loadImage(id)` returns its bytes. */
+  reindex(model: Embedder, loadImage: (id: string) => Promise<Uint8Array | ArrayBuffer | Blob>, options?: AddOptions): Promise<{ library: Library; summary: AddSummary }>;
+  /** Adds another library's items (same model only, else ModelMismatchError); returns how many. */
+  merge(other: Library): number;
+
+  /** A query line ('red car -night, 2:beach') or weighted terms → one page of results, relevant first. */
+  search(query: string | QueryTerm | QueryTerm[], options?: LibrarySearchOptions): Promise<{ total: number; results: LibraryResult[] }>;
+  /** Zero-shot tags: labels whose softmax over the labels reaches `threshold`; `apply` adds them to the items. */
+  tag(labels: string[], options?: { threshold?: number; apply?: boolean }): Promise<{ id: string; tags: { label: string; score: number; cosine: number }[] }[]>;
+  /** Groups of items whose images are at cosine >= threshold (default 0.95), transitively. */
+  dupes(options?: { threshold?: number }): string[][];
+
+  /** Atomic: an interrupted save leaves the previous version readable. */
+  save(name: string): Promise<void>;
+  /** The versioned, checksummed library file. */
+  toBytes(): Uint8Array;
+  /** SQL that creates the pgvector table (if absent) and upserts every item; a table of another model refuses it. */
+  toSql(options?: { table?: string }): string;
+  /** The same script statement by statement (large libraries). */
+  sqlStatements(options?: { table?: string }): IterableIterator<string>;
+  /** Makes a PostgreSQL table equal to this library: incremental, bounded transactions, resumable (NETWORK errors). */
+  syncTo(client: PgClient, options?: { table?: string; batchSize?: number; onProgress?: (p: { done: number; total: number }) => void }): Promise<{ upserted: number; deleted: number; unchanged: number }>;
+  /** Frees the indexes' WASM memory (the model stays open: close it yourself). */
+  close(): void;
 }
 
 export declare const DEFAULT_WEIGHTS: Readonly<Required<FusionWeights>>;
-export declare const NEUTRAL_PROMPTS: readonly string[];
-export declare const NULL_TEXTS: readonly string[];
 export declare const DEFAULT_CUTOFF: Readonly<Required<CutoffOptions>>;
+/** Texts about nothing in particular: each item's baseline. */
+export declare const NEUTRAL_PROMPTS: readonly string[];
+/** Texts about everyday things: each item's null distribution for text queries. */
+export declare const NULL_TEXTS: readonly string[];
+
+// ─── Queries ─────────────────────────────────────────────────────────────────────────────────────
+
+export type QueryTerm =
+  | string
+  | { text: string; weight?: number }
+  | { image: Uint8Array | ArrayBuffer | Blob; weight?: number }
+  | { id: string; weight?: number }
+  | { kind: 'text' | 'image' | 'id'; value: unknown; weight: number };
+
+/** One CLI-style term: `-` negates, `N:` weights, `image:PATH` / `id:ITEM` pick the kind. */
 export declare function parseTerm(raw: string): { kind: 'text' | 'image' | 'id'; value: string; weight: number };
+/** A query line: terms split at commas, `-word` split off as a negative term. */
 export declare function parseQuery(line: string): { kind: 'text' | 'image' | 'id'; value: string; weight: number }[];
+
+// ─── Building blocks: vector index, tokenizer, images ────────────────────────────────────────────
+
+export type Storage = 'f32' | 'f16' | 'i8';
+export type Metric = 'cosine' | 'ip';
+
+export interface FlatIndexOptions {
+  /** Vector dimension (1..65536). */
+  dim: number;
+  /** Exact f32 (default), half-precision f16, or i8 with a per-vector scale. */
+  storage?: Storage;
+  /** 'cosine' (default) normalizes vectors and queries; 'ip' uses them as given. */
+  metric?: Metric;
+  /** f16/i8 only: keep an f32 copy and re-score the best k*rerank candidates exactly (0 = off). */
+  rerank?: number;
+}
+
+export interface SearchResult {
+  ids: string[];
+  scores: Float32Array;
+}
+
+/** Exact similarity search over vectors with string ids, in WASM memory (free it with close()). */
+export declare class FlatIndex {
+  static create(options: FlatIndexOptions): Promise<FlatIndex>;
+  /** toBytes() output; damaged or truncated bytes throw CorruptDataError. */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer): Promise<FlatIndex>;
+  readonly dim: number;
+  readonly storage: Storage;
+  readonly metric: Metric;
+  readonly size: number;
+  readonly memoryBytes: number;
+  /** Adds n vectors (n*dim floats); all-or-nothing; a duplicate id throws InvalidInputError. */
+  add(ids: string[], vectors: Float32Array): void;
+  /** Replaces vectors of existing ids; an unknown id throws NotFoundError. */
+  update(ids: string[], vectors: Float32Array): void;
+  /** Removes ids; returns how many were present. */
+  remove(ids: string[] | string): number;
+  has(id: string): boolean;
+  /** The stored vector (dequantized for f16/i8). */
+  get(id: string): Float32Array;
+  /** Top k, best first; ties in insertion order. */
+  search(query: Float32Array, k?: number): SearchResult;
+  /** Every stored id, in the order scoreAll reports. */
+  ids(): string[];
+  /** Scores of every stored vector against the query, in ids() order. */
+  scoreAll(query: Float32Array): Float32Array;
+  toBytes(): Uint8Array;
+  close(): void;
+}
+
+export interface TokenizerFiles {
+  /** The text of tokenizer.json. */
+  tokenizer: string;
+  /** The text of tokenizer_config.json (max length, pad token, special tokens). */
+  config?: string;
+  /** Override the max length read from the files (0: no truncation). */
+  maxLength?: number;
+  /** Override the pad id read from the files. */
+  padId?: number;
+}
+
+export interface TokenizerInfo {
+  maxLength: number;
+  padId: number;
+  vocabSize: number;
+  padding: 'none' | 'longest' | 'max_length';
+}
+
+export interface EncodedBatch {
+  inputIds: BigInt64Array;
+  attentionMask: BigInt64Array;
+  /** [rows, columns] */
+  dims: [number, number];
+}
+
+/** Hugging Face tokenizer.json (CLIP byte-level BPE, SentencePiece Unigram/BPE), run in WASM. */
+export declare class Tokenizer {
+  static fromFiles(files: TokenizerFiles): Promise<Tokenizer>;
+  readonly info: TokenizerInfo;
+  /** Ids with special tokens, truncated to the max length (end token kept), unpadded. */
+  encode(text: string | Uint8Array, options?: { addSpecialTokens?: boolean; truncation?: boolean }): Int32Array;
+  /** A padded batch with its attention mask (padding: the model's own rule unless given). */
+  encodeBatch(texts: Array<string | Uint8Array>, options?: { padding?: 'longest' | 'max_length' | false }): EncodedBatch;
+  decode(ids: ArrayLike<number | bigint>, options?: { skipSpecialTokens?: boolean }): string;
+  /** The id of a vocabulary token, or undefined. */
+  tokenToId(token: string): number | undefined;
+  close(): void;
+}
+
+export interface PreprocessedImage {
+  /** Float32 CHW, rescaled and normalized as the model's preprocessor_config.json says. */
+  data: Float32Array;
+  /** [3, height, width] */
+  dims: number[];
+}
+
+/** Options of image decoding: images over maxPixels (default 100 million) are refused before allocation. */
+export interface ImageOptions {
+  maxPixels?: number;
+}
+
+/** A model's image preprocessing (resize, crop, normalize) exactly as PIL + Hugging Face do it. */
+export declare class ImagePreprocessor {
+  /** From the text of preprocessor_config.json (old `size: 224` and new `{shortest_edge}` styles). */
+  static fromConfig(jsonText: string, options?: ImageOptions): Promise<ImagePreprocessor>;
+  /** An encoded file (JPEG/PNG/GIF/BMP/WebP/HEIC/AVIF), decoded and EXIF-oriented, to CHW floats. */
+  preprocessEncoded(bytes: Uint8Array | ArrayBuffer | Blob): Promise<PreprocessedImage>;
+  /** Pixels the browser already decoded (createImageBitmap + canvas getImageData) to CHW floats. */
+  preprocessRGBA(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): PreprocessedImage;
+  /** Several files into one [n, 3, H, W] batch (all must come out the same size). */
+  batch(images: Array<Uint8Array | ArrayBuffer | Blob>): Promise<{ data: Float32Array; dims: number[] }>;
+  close(): void;
+}
+
+/** Decode only: RGB bytes, EXIF orientation applied, alpha dropped. */
+export declare function decodeImage(bytes: Uint8Array | ArrayBuffer | Blob, options?: ImageOptions): Promise<{ data: Uint8Array; width: number; height: number }>;
+/** EXIF orientation (1-8) and date taken ('YYYY:MM:DD HH:MM:SS' or ''), without decoding. */
 export declare function imageInfo(bytes: Uint8Array | ArrayBuffer | Blob): Promise<{ orientation: number; dateTaken: string }>;
+
+// ─── Errors ──────────────────────────────────────────────────────────────────────────────────────
 
 export type ErrorCode =
   | 'INVALID_ARGUMENT' | 'DIMENSION_MISMATCH' | 'INVALID_VALUE' | 'DUPLICATE_ID'
-  | 'NOT_FOUND' | 'CORRUPT_DATA' | 'UNSUPPORTED_VERSION' | 'CLOSED' | 'INVALID_MODEL' | 'INVALID_IMAGE' | 'UNSUPPORTED_FORMAT' | 'IMAGE_TOO_LARGE' | 'MODEL_MISMATCH' | 'ABORTED' | 'BACKEND_UNAVAILABLE' | 'NETWORK' | 'DATABASE' | 'OUT_OF_MEMORY' | 'INTERNAL';
+  | 'NOT_FOUND' | 'CORRUPT_DATA' | 'UNSUPPORTED_VERSION' | 'CLOSED' | 'INVALID_MODEL' | 'INVALID_IMAGE'
+  | 'UNSUPPORTED_FORMAT' | 'IMAGE_TOO_LARGE' | 'MODEL_MISMATCH' | 'ABORTED' | 'BACKEND_UNAVAILABLE'
+  | 'NETWORK' | 'DATABASE' | 'STORAGE' | 'OUT_OF_MEMORY' | 'INTERNAL';
 
+/** Every error clipfind throws; `code` is stable, `message` is for people. */
 export declare class ClipfindError extends Error {
   readonly code: ErrorCode;
 }
+/** Malformed input: INVALID_ARGUMENT, DIMENSION_MISMATCH, INVALID_VALUE, DUPLICATE_ID. */
 export declare class InvalidInputError extends ClipfindError {}
+/** NOT_FOUND: an id, file or library that does not exist. */
 export declare class NotFoundError extends ClipfindError {}
+/** CORRUPT_DATA, UNSUPPORTED_VERSION: an index, library or table failed validation. */
 export declare class CorruptDataError extends ClipfindError {}
+/** INVALID_MODEL: a model, tokenizer or config file is malformed or unsupported. */
 export declare class ModelFileError extends ClipfindError {}
+/** INVALID_IMAGE, UNSUPPORTED_FORMAT, IMAGE_TOO_LARGE. */
 export declare class ImageError extends ClipfindError {}
+/** CLOSED: used after close(). */
 export declare class ClosedError extends ClipfindError {}
+/** ABORTED: stopped by its AbortSignal; named 'AbortError' as the DOM names a cancelled fetch. */
+export declare class AbortError extends ClipfindError {}
+/** MODEL_MISMATCH: a library or table of another model than the one given. */
+export declare class ModelMismatchError extends ClipfindError {
+  readonly libraryModel: { id: string | null; name?: string; family?: string; dim?: number };
+  readonly model: Partial<ModelInfo>;
+}
 
-export declare function loadWasm(): Promise<unknown>;
+/** The package's version (package.json), which the WASM core is built with. */
 export declare const version: string;

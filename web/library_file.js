@@ -1,7 +1,7 @@
 // The library file: 'CLIPFLIB', u32 version, then length-prefixed sections (JSON header, image
 // index, caption index) and a CRC-32 of everything before it. Everything read back is checked
 // before a Library is built on it: a damaged file is a CorruptDataError, never a half-working library.
-import { crc32 } from './crc32.js';
+import { crc32 } from './checksum.js';
 import { CorruptDataError } from './errors.js';
 
 const MAGIC = 'CLIPFLIB';

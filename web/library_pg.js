@@ -7,7 +7,7 @@
 //   id text PRIMARY KEY, image_embedding vector(D) NOT NULL, caption text, caption_embedding vector(D)
 //   (NULL without a caption), model text NOT NULL (the model identity), meta jsonb NOT NULL
 //   (fileName, folder, dateTaken, size, tags, hash: the SHA-256 of the image bytes).
-import { ClipfindError, InvalidInputError } from './errors.js';
+import { ClipfindError, CorruptDataError, InvalidInputError, ModelMismatchError } from './errors.js';
 
 export const DEFAULT_TABLE = 'clipfind_items';
 // Item fields that have columns of their own, or are recomputed from the embeddings on import.
@@ -35,7 +35,7 @@ export function vectorText(v) {
 /** Parses pgvector's text form into a Float32Array. */
 export function parseVector(text, dim, where) {
   const v = typeof text === 'string' ? Float32Array.from(text.replace(/^\[|\]$/g, '').split(','), Number) : null;
-  if (!v || v.length !== dim || v.some((x) => !Number.isFinite(x))) throw new ClipfindError('CORRUPT_DATA', `${where}: not a vector of ${dim} numbers`);
+  if (!v || v.length !== dim || v.some((x) => !Number.isFinite(x))) throw new CorruptDataError('CORRUPT_DATA', `${where}: not a vector of ${dim} numbers`);
   return v;
 }
 
@@ -122,9 +122,9 @@ export async function syncTo(source, client, { table = DEFAULT_TABLE, batchSize 
   };
   for (const statement of schemaSql(ident, source.dim)) await q(statement);
   const other = await q(`SELECT model FROM ${ident} WHERE model <> $1 LIMIT 1`, [source.model]);
-  if (other.rows.length) throw new ClipfindError('MODEL_MISMATCH', `${table} holds embeddings of ${other.rows[0].model}, not ${source.model}: sync into another table, or re-index`);
+  if (other.rows.length) throw new ModelMismatchError(`${table} holds embeddings of ${other.rows[0].model}, not ${source.model}: sync into another table, or re-index`, { id: other.rows[0].model }, { id: source.model });
   const dims = await q(`SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'image_embedding'`, [ident]);
-  if (dims.rows[0]?.type !== `vector(${source.dim})`) throw new ClipfindError('MODEL_MISMATCH', `${table}.image_embedding is ${dims.rows[0]?.type}, not vector(${source.dim})`);
+  if (dims.rows[0]?.type !== `vector(${source.dim})`) throw new ModelMismatchError(`${table}.image_embedding is ${dims.rows[0]?.type}, not vector(${source.dim})`, { id: null }, { id: source.model, dim: source.dim });
 
   // What the table holds now (no vectors: they change only with the image hash or the caption).
   const present = new Map();
@@ -190,13 +190,13 @@ export async function readRows(client, { table = DEFAULT_TABLE, model, dim }) {
   const ident = tableIdent(table);
   const { rows } = await client.query(`SELECT id, image_embedding::text AS image, caption, caption_embedding::text AS caption_vector, model, meta::text AS meta FROM ${ident} ORDER BY id`);
   return rows.map((r) => {
-    if (r.model !== model) throw new ClipfindError('MODEL_MISMATCH', `${table}: item '${r.id}' was embedded with ${r.model}, not ${model}`);
+    if (r.model !== model) throw new ModelMismatchError(`${table}: item '${r.id}' was embedded with ${r.model}, not ${model}`, { id: r.model }, { id: model });
     const where = `${table}: item '${r.id}'`;
     let meta = {};
     try {
       meta = JSON.parse(r.meta ?? '{}');
     } catch {
-      throw new ClipfindError('CORRUPT_DATA', `${where}: meta is not JSON`);
+      throw new CorruptDataError('CORRUPT_DATA', `${where}: meta is not JSON`);
     }
     return {
       id: r.id,

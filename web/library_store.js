@@ -1,7 +1,7 @@
 // Where libraries live: a file in Node (written atomically: new file, fsync, rename), the Origin
 // Private File System in browsers (its writable streams swap on close), IndexedDB where OPFS is
 // missing. In every case an interrupted save leaves the previous library intact.
-import { NotFoundError } from './errors.js';
+import { ClipfindError, NotFoundError } from './errors.js';
 import { isNode, nodeImport } from './env.js';
 
 
@@ -64,8 +64,7 @@ async function opfsDir() {
   }
 }
 
-/** Writes bytes under `name` (a path in Node; a name in the browser's private storage). */
-export async function writeStored(name, bytes) {
+async function write(name, bytes) {
   if (isNode) return nodeWrite(name, bytes);
   const dir = await opfsDir();
   if (dir) {
@@ -78,7 +77,7 @@ export async function writeStored(name, bytes) {
   return idbDo('readwrite', (s) => s.put(bytes, name));
 }
 
-export async function readStored(name) {
+async function read(name) {
   if (isNode) return nodeRead(name);
   const dir = await opfsDir();
   if (dir) {
@@ -95,7 +94,7 @@ export async function readStored(name) {
   return new Uint8Array(bytes);
 }
 
-export async function deleteStored(name) {
+async function remove(name) {
   if (isNode) {
     const fs = await nodeImport('node:fs/promises');
     await fs.rm(name, { force: true });
@@ -108,3 +107,20 @@ export async function deleteStored(name) {
   }
   await idbDo('readwrite', (s) => s.delete(name));
 }
+
+// What the file system or the browser's storage refuses (permissions, a full disk, the quota) is a
+// ClipfindError STORAGE naming the library, its cause attached.
+async function guarded(name, what, fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ClipfindError) throw err;
+    throw new ClipfindError('STORAGE', `${name}: ${what} failed (${err?.message ?? err})`, { cause: err });
+  }
+}
+
+/** Writes bytes under `name` (a path in Node; a name in the browser's private storage). */
+export const writeStored = (name, bytes) => guarded(name, 'saving', () => write(name, bytes));
+/** The bytes stored under `name`; NotFoundError when there are none. */
+export const readStored = (name) => guarded(name, 'reading', () => read(name));
+export const deleteStored = (name) => guarded(name, 'deleting', () => remove(name));

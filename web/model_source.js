@@ -1,6 +1,6 @@
 // Where model files come from: a directory (Node), a base URL (streamed, with progress, kept in the
 // Cache API so the second load works offline), files the user picked (FileList or a directory handle).
-import { ClipfindError, InvalidInputError, NotFoundError } from './errors.js';
+import { ClipfindError, InvalidInputError, makeError, NotFoundError } from './errors.js';
 import { isNode, nodeImport } from './env.js';
 
 export const CACHE_NAME = 'clipfind-models-v1';
@@ -55,7 +55,7 @@ class DirectorySource {
       return new Uint8Array(await readFile(join(this.dir, file)));
     } catch (err) {
       if (err.code === 'ENOENT') throw notFound(this.dir, file);
-      throw new ClipfindError('NOT_FOUND', `${this.dir}: cannot read ${file}: ${err.message}`);
+      throw new NotFoundError('NOT_FOUND', `${this.dir}: cannot read ${file}: ${err.message}`);
     }
   }
   async has(file) {
@@ -175,7 +175,7 @@ class BuiltinSource {
     } catch (err) {
       throw new ClipfindError('NETWORK', `builtin:${this.name}: ${file}: download failed (${err.message})`);
     }
-    if (!response.ok) throw new ClipfindError(response.status === 404 ? 'NOT_FOUND' : 'NETWORK', `builtin:${this.name}: ${file}: HTTP ${response.status} from ${url.href}`);
+    if (!response.ok) throw makeError(response.status === 404 ? 'NOT_FOUND' : 'NETWORK', `builtin:${this.name}: ${file}: HTTP ${response.status} from ${url.href}`);
     return readWithProgress(response, file, onProgress);
   }
   async has(file) { return (await this.#url(file)) !== null; }

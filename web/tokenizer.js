@@ -1,8 +1,7 @@
 // Tokenizer: Hugging Face tokenizer.json (CLIP byte-level BPE, SentencePiece Unigram/BPE) in WASM.
-import { check, ClosedError, InvalidInputError } from './errors.js';
-import { copyToHeap, loadWasm } from './wasm.js';
-
-const registry = new FinalizationRegistry((handle) => handle.delete());
+import { check, InvalidInputError } from './errors.js';
+import { withHeapCopy } from './wasm.js';
+import { WasmHandle } from './wasm_handle.js';
 
 function textArg(text, what) {
   if (typeof text === 'string') return text;
@@ -14,10 +13,9 @@ export class Tokenizer {
   #M;
   #handle;
 
-  constructor(M, handle) {
+  constructor({ M, handle }) {
     this.#M = M;
-    this.#handle = handle;
-    registry.register(this, handle, this);
+    this.#handle = new WasmHandle(this, handle, 'Tokenizer');
   }
 
   /**
@@ -27,16 +25,10 @@ export class Tokenizer {
   static async fromFiles({ tokenizer, config = '', maxLength, padId } = {}) {
     if (typeof tokenizer !== 'string') throw new InvalidInputError('INVALID_ARGUMENT', 'Tokenizer.fromFiles: `tokenizer` must be the text of tokenizer.json');
     if (typeof config !== 'string') throw new InvalidInputError('INVALID_ARGUMENT', 'Tokenizer.fromFiles: `config` must be the text of tokenizer_config.json');
-    const M = await loadWasm();
-    const handle = new M.TokenizerHandle();
-    try {
+    return new Tokenizer(await WasmHandle.create('TokenizerHandle', (handle) => {
       check(handle.init(tokenizer, config));
       check(handle.configure(maxLength ?? -1, padId ?? -1));
-    } catch (err) {
-      handle.delete();
-      throw err;
-    }
-    return new Tokenizer(M, handle);
+    }));
   }
 
   /** { maxLength, padId, vocabSize, padding } as read from the files. */
@@ -67,12 +59,7 @@ export class Tokenizer {
   decode(ids, { skipSpecialTokens = true } = {}) {
     const h = this.#live();
     const arr = Int32Array.from(ids, Number);
-    const ptr = copyToHeap(this.#M, arr);
-    try {
-      return check(h.decode(ptr, arr.length, skipSpecialTokens));
-    } finally {
-      this.#M._free(ptr);
-    }
+    return withHeapCopy(this.#M, arr, (ptr) => check(h.decode(ptr, arr.length, skipSpecialTokens)));
   }
 
   tokenToId(token) {
@@ -80,15 +67,7 @@ export class Tokenizer {
     return id < 0 ? undefined : id;
   }
 
-  close() {
-    if (!this.#handle) return;
-    registry.unregister(this);
-    this.#handle.delete();
-    this.#handle = null;
-  }
+  close() { this.#handle.close(); }
 
-  #live() {
-    if (!this.#handle) throw new ClosedError('Tokenizer is closed');
-    return this.#handle;
-  }
+  #live() { return this.#handle.live(); }
 }

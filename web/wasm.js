@@ -1,11 +1,12 @@
-// Loads the clipfind WASM module once per realm. In browsers the .wasm is fetched beside this file;
-// in Node it is read from disk and handed over as `wasmBinary` (the emscripten 3.1.6 ES6 glue would
-// otherwise reach for __dirname/require, which ES modules lack).
+// Loads the clipfind WASM module once per realm, and the heap plumbing every wrapper uses. In browsers
+// the .wasm is fetched beside this file; in Node it is read from disk and handed over as `wasmBinary`
+// (the emscripten 3.1.6 ES6 glue would otherwise reach for __dirname/require, which ES modules lack).
 import createClipfindModule from './wasm/clipfind.mjs';
+import { ClipfindError, outOfMemory } from './errors.js';
 import { isNode, nodeImport } from './env.js';
 
 let modulePromise = null;
-
+let loaded = null;
 
 async function instantiate() {
   const wasmUrl = new URL('./wasm/clipfind.wasm', import.meta.url);
@@ -20,22 +21,59 @@ async function instantiate() {
 /** @returns {Promise<any>} the initialized Emscripten module */
 export function loadWasm() {
   if (modulePromise === null) {
-    modulePromise = instantiate().catch((err) => {
+    modulePromise = instantiate().then((M) => {
+      loaded = M;
+      return M;
+    }, (err) => {
       modulePromise = null;
-      throw err;
+      throw new ClipfindError('BACKEND_UNAVAILABLE', `the clipfind WASM core could not be loaded (${err?.message ?? err})`, { cause: err });
     });
   }
   return modulePromise;
 }
 
-/**
- * Copies a typed array into a fresh heap allocation and returns its pointer; free with M._free.
- * Views are taken after _malloc because the heap may grow (and detach old views) inside it.
- */
-export function copyToHeap(M, array) {
-  const bytes = array.byteLength;
+/** The module, for synchronous code that runs only once an object built on it exists. */
+export function loadedWasm() {
+  if (!loaded) throw new ClipfindError('INTERNAL', 'the clipfind WASM core is not loaded yet');
+  return loaded;
+}
+
+/** A heap allocation of `bytes` (at least 1); free with M._free. */
+export function heapAlloc(M, bytes, what) {
   const ptr = M._malloc(Math.max(bytes, 1));
-  if (ptr === 0) throw new RangeError('clipfind: out of WASM memory');
-  new Uint8Array(M.HEAPU8.buffer, ptr, bytes).set(new Uint8Array(array.buffer, array.byteOffset, bytes));
+  if (ptr === 0) throw outOfMemory(what);
   return ptr;
+}
+
+/**
+ * Copies a typed array into a fresh heap allocation, calls fn(ptr), and frees it. The view is taken
+ * after _malloc because the heap may grow (and detach old views) inside it.
+ */
+export function withHeapCopy(M, array, fn) {
+  const bytes = array.byteLength;
+  const ptr = heapAlloc(M, bytes, 'copying into the WASM heap');
+  try {
+    new Uint8Array(M.HEAPU8.buffer, ptr, bytes).set(new Uint8Array(array.buffer, array.byteOffset, bytes));
+    return fn(ptr);
+  } finally {
+    M._free(ptr);
+  }
+}
+
+// Bulk data crosses into the heap at most this many bytes at a time: a big index or library file is
+// never whole in the heap next to what is built from it (a WASM heap never shrinks).
+export const PIECE_BYTES = 1 << 20;
+
+/** Calls fn(ptr, length) for each piece of `bytes` (a Uint8Array) copied into one reused heap buffer. */
+export function forEachHeapPiece(M, bytes, what, fn) {
+  const ptr = heapAlloc(M, Math.min(bytes.length, PIECE_BYTES), what);
+  try {
+    for (let at = 0; at < bytes.length; at += PIECE_BYTES) {
+      const piece = bytes.subarray(at, at + PIECE_BYTES);
+      new Uint8Array(M.HEAPU8.buffer, ptr, piece.length).set(piece); // a fresh view: the heap may have grown
+      fn(ptr, piece.length);
+    }
+  } finally {
+    M._free(ptr);
+  }
 }

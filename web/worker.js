@@ -1,5 +1,6 @@
-// Worker side of RemoteModel: the WASM core and ONNX Runtime run here, so the page never blocks.
-import { Model } from './model.js';
+// Worker side of WorkerModel: the WASM core and ONNX Runtime run here, in a LocalModel, so the page never blocks.
+import { ClipfindError } from './errors.js';
+import { LocalModel } from './local_model.js';
 
 let model = null;
 
@@ -7,7 +8,7 @@ async function handle(method, args, id) {
   switch (method) {
     case 'load': {
       const [source, options] = args;
-      model = await Model.load(source, { ...options, worker: false, onProgress: (event) => self.postMessage({ progress: id, event }) });
+      model = await LocalModel.load(source, { ...options, onProgress: (event) => self.postMessage({ progress: id, event }) });
       return { result: model.info };
     }
     case 'embedTexts':
@@ -20,7 +21,7 @@ async function handle(method, args, id) {
       model = null;
       return { result: null };
     default:
-      throw new Error(`unknown method ${method}`);
+      throw new ClipfindError('INTERNAL', `unknown method ${method}`);
   }
 }
 

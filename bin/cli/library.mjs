@@ -108,7 +108,7 @@ function resultTable(rows, query, cutoff) {
 export async function remove({ values, positionals }) {
   required(values, 'library');
   if (!positionals.length) throw new UsageError('no ID given');
-  const lib = await Library.open(values.library, null);
+  const lib = await Library.open(values.library);
   const removed = lib.remove(positionals);
   await lib.save(values.library);
   process.stdout.write(`${JSON.stringify({ removed })}\n`);
@@ -131,7 +131,7 @@ export async function tag({ values, positionals }) {
 
 export async function dupes({ values }) {
   required(values, 'library');
-  const lib = await Library.open(values.library, null);
+  const lib = await Library.open(values.library);
   process.stdout.write(`${JSON.stringify(lib.dupes({ threshold: values.threshold ? Number(values.threshold) : 0.95 }))}\n`);
   lib.close();
   return 0;

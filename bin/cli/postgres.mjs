@@ -18,7 +18,7 @@ async function connect(url) {
 export async function exportSql({ values }) {
   required(values, 'library', 'format', 'out');
   if (values.format !== 'pgvector') throw new UsageError(`--format must be pgvector, got '${values.format}'`);
-  const lib = await Library.open(values.library, null);
+  const lib = await Library.open(values.library);
   // Written statement by statement to a new file, renamed into place when complete.
   const partial = `${values.out}.partial`;
   const fd = openSync(partial, 'w');
@@ -42,7 +42,7 @@ export async function sync({ values }) {
   required(values, 'library', 'to');
   const batchSize = values.batch === undefined ? 500 : Number(values.batch);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`--batch must be a whole number >= 1, got '${values.batch}'`);
-  const lib = await Library.open(values.library, null);
+  const lib = await Library.open(values.library);
   try {
     // Committed batches stay, so after a dropped connection a fresh one picks up where it stopped.
     for (let attempt = 0; ; attempt++) {

@@ -25,7 +25,7 @@ export async function run({ values, positionals }) {
   let failed = 0;
   for (const image of positionals) {
     try {
-      const { data, dims } = await pre.fromEncoded(readFileSync(image));
+      const { data, dims } = await pre.preprocessEncoded(readFileSync(image));
       const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength); // little-endian on every supported host
       writeFileSync(path.join(values.out, `${path.basename(image)}.f32`), bytes);
       process.stdout.write(`${JSON.stringify({ image, dims })}\n`);

@@ -14,7 +14,7 @@
 namespace clipfind {
 
 struct DecodeOptions {
-  uint64_t max_pixels = 100'000'000;  // refuse larger images before allocating them
+  uint64_t max_pixels = kDefaultMaxPixels;
   bool apply_exif_orientation = true;
 };
 
@@ -23,7 +23,7 @@ struct DecodeOptions {
 RgbImage decode_image(std::span<const uint8_t> bytes, const DecodeOptions& options = {});
 
 // RGBA pixels (e.g. from createImageBitmap/ImageData) to RGB: alpha is dropped, as convert("RGB").
-RgbImage rgb_from_rgba(std::span<const uint8_t> rgba, int width, int height, uint64_t max_pixels = 100'000'000);
+RgbImage rgb_from_rgba(std::span<const uint8_t> rgba, int width, int height, uint64_t max_pixels = kDefaultMaxPixels);
 
 // EXIF orientation (1..8) from a JPEG's APP1 segment; 1 when absent or unreadable.
 int jpeg_exif_orientation(std::span<const uint8_t> bytes);

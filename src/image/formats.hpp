@@ -18,6 +18,8 @@
 #include <string>
 #include <utility>
 
+#include "image/image.hpp"
+
 namespace clipfind {
 
 enum class ForeignFormat { None, WebP, Heif, Avif };
@@ -33,7 +35,7 @@ struct ForeignHeader {
 // format None for anything that is not WebP/HEIF/AVIF (JPEG, PNG, MP4, text...). For those three,
 // throws Error(InvalidImage) naming the format and what is missing when the header is truncated or
 // inconsistent (no image chunk, no `meta`/`pitm`/`ispe`), and Error(ImageTooLarge) over max_pixels.
-ForeignHeader read_foreign_header(std::span<const uint8_t> bytes, uint64_t max_pixels = 100'000'000);
+ForeignHeader read_foreign_header(std::span<const uint8_t> bytes, uint64_t max_pixels = kDefaultMaxPixels);
 
 // The EXIF orientation that irot (anticlockwise quarter turns) followed by imir gives, for tests and
 // for read_foreign_header; `ops` lists them in order as {is_mirror, value}.

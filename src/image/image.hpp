@@ -6,6 +6,9 @@
 
 namespace clipfind {
 
+// The pixel limit when the caller gives none: larger images are refused before they are allocated.
+inline constexpr uint64_t kDefaultMaxPixels = 100'000'000;
+
 struct RgbImage {
   int width = 0, height = 0;
   std::vector<uint8_t> data;  // width * height * 3

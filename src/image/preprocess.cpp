@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "common/error.hpp"
-#include "tokenizer/json_util.hpp"
+#include "common/json_util.hpp"
 
 namespace clipfind {
 

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "common/error.hpp"
-#include "tokenizer/json_util.hpp"
+#include "common/json_util.hpp"
 
 namespace clipfind {
 
@@ -73,6 +73,16 @@ const char* model_family_name(ModelFamily family) {
   return "clip";
 }
 
+FamilyRules family_rules(ModelFamily family) {
+  switch (family) {
+    case ModelFamily::Clip: return {Padding::Longest, std::nullopt, Scoring::Softmax};
+    case ModelFamily::Siglip: return {Padding::MaxLength, std::nullopt, Scoring::Sigmoid};
+    case ModelFamily::MobileClip: return {Padding::MaxLength, 0, Scoring::Softmax};
+    case ModelFamily::OpenClip: return {Padding::MaxLength, 0, Scoring::Softmax};
+  }
+  return {Padding::Longest, std::nullopt, Scoring::Softmax};
+}
+
 ModelConfig ModelConfig::from_json(const std::string& text, const std::string& fallback_name) {
   const json j = jsonutil::parse(text, kFile);
   if (!j.is_object()) fail("", "expected a JSON object");
@@ -98,6 +108,7 @@ ModelConfig ModelConfig::from_json(const std::string& text, const std::string& f
     if (!n->get<std::string>().empty()) c.name = n->get<std::string>();
   }
   c.family = family_of(lower(c.model_type), architectures, c.name);
+  c.rules = family_rules(c.family);
 
   const json* text_config = sub_config(j, "text_config");
   sub_config(j, "vision_config");

@@ -1,5 +1,6 @@
 // What clipfind needs from a model's config.json (Hugging Face layout): the family, which decides
-// text padding and the score rule, the embedding size when it is stated, and the logit scale/bias.
+// text padding, the pad id and the score rule (FamilyRules: the one place they are written), the
+// embedding size when it is stated, and the logit scale/bias.
 #pragma once
 #include <optional>
 #include <string>
@@ -10,8 +11,21 @@ enum class ModelFamily { Clip, Siglip, MobileClip, OpenClip };
 
 const char* model_family_name(ModelFamily family);
 
+enum class Padding { Longest, MaxLength };  // pad a batch to its longest text, or to the max length
+enum class Scoring { Softmax, Sigmoid };    // CLIP-style logits, or SigLIP's sigmoid probability
+
+// How a family's text tower was trained to see its input, and what its score of a cosine means.
+struct FamilyRules {
+  Padding padding;
+  std::optional<int> pad_id;  // overrides tokenizer.json's pad token (open_clip pads with 0), else none
+  Scoring scoring;
+};
+
+FamilyRules family_rules(ModelFamily family);
+
 struct ModelConfig {
   ModelFamily family = ModelFamily::Clip;
+  FamilyRules rules = family_rules(ModelFamily::Clip);
   std::string model_type;          // as written in the file (e.g. "siglip2")
   std::string name;                // _name_or_path, else the caller's fallback (folder or URL name)
   std::optional<int> dim;          // projection_dim / text_config.projection_size, when stated

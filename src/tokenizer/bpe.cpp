@@ -6,16 +6,18 @@
 #include "tokenizer/model.hpp"
 #include "unicode/unicode.hpp"
 
-namespace clipfind {
+namespace clipfind::tok {
 
-void Model::add_token(const std::string& token, int32_t id, const std::string& where) {
+using namespace jsonutil;
+
+void TokenizerModel::add_token(const std::string& token, int32_t id, const std::string& where) {
   if (id < 0 || id > 10'000'000) jsonutil::fail(where, "token id " + std::to_string(id) + " out of range");
   if (size_t(id) >= tokens_.size()) tokens_.resize(size_t(id) + 1);
   tokens_[size_t(id)] = token;
   vocab_[token] = id;
 }
 
-bool Model::append_byte_tokens(std::string_view text, std::vector<int32_t>& out) const {
+bool TokenizerModel::append_byte_tokens(std::string_view text, std::vector<int32_t>& out) const {
   const size_t start = out.size();
   for (unsigned char b : text) {
     char name[8];
@@ -32,12 +34,9 @@ bool Model::append_byte_tokens(std::string_view text, std::vector<int32_t>& out)
 
 namespace {
 
-using json = nlohmann::json;
-
-class Bpe : public Model {
+class Bpe : public TokenizerModel {
  public:
   Bpe(const json& j, const std::string& where) {
-    using namespace jsonutil;
     const json& vocab = field(j, "vocab", where);
     if (!vocab.is_object()) fail(where + ".vocab", "expected an object of token: id");
     for (auto it = vocab.begin(); it != vocab.end(); ++it) add_token(it.key(), int32_t(integer(it.value(), where + ".vocab['" + it.key() + "']")), where + ".vocab");
@@ -191,10 +190,8 @@ class Bpe : public Model {
 
 }  // namespace
 
-std::unique_ptr<Model> make_unigram(const json& j, const std::string& where);
 
-std::unique_ptr<Model> make_model(const json& j, const std::string& where) {
-  using namespace jsonutil;
+std::unique_ptr<TokenizerModel> make_model(const json& j, const std::string& where) {
   std::string type = opt_str(j, "type", "");
   if (type.empty() && j.is_object() && j.contains("merges")) type = "BPE";  // older files omit it
   if (type == "BPE") return std::make_unique<Bpe>(j, where);
@@ -203,4 +200,4 @@ std::unique_ptr<Model> make_model(const json& j, const std::string& where) {
   fail(where, "unsupported model type '" + type + "' (supported: BPE, Unigram)");
 }
 
-}  // namespace clipfind
+}  // namespace clipfind::tok

@@ -6,13 +6,16 @@
 #include <unordered_map>
 #include <vector>
 
-#include "tokenizer/json_util.hpp"
+#include "common/json_util.hpp"
 
-namespace clipfind {
+namespace clipfind::tok {
 
-class Model {
+using json = nlohmann::json;
+
+// A tokenization model (tokenizer.json `model`): pieces of pre-tokenized text to ids.
+class TokenizerModel {
  public:
-  virtual ~Model() = default;
+  virtual ~TokenizerModel() = default;
   // Appends the ids of one pre-tokenized piece.
   virtual void tokenize(const std::u32string& piece, std::vector<int32_t>& out) const = 0;
   int32_t token_to_id(const std::string& token) const {
@@ -35,6 +38,7 @@ class Model {
   std::string suffix_;
 };
 
-std::unique_ptr<Model> make_model(const nlohmann::json& j, const std::string& where);
+std::unique_ptr<TokenizerModel> make_model(const json& j, const std::string& where);
+std::unique_ptr<TokenizerModel> make_unigram(const json& j, const std::string& where);
 
-}  // namespace clipfind
+}  // namespace clipfind::tok

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "tokenizer/json_util.hpp"
+#include "common/json_util.hpp"
 
 namespace clipfind {
 

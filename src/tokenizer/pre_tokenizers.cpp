@@ -120,37 +120,28 @@ Matches char_matches(const std::u32string& s, Pred pred, bool contiguous) {
   return m;
 }
 
-class Punctuation : public PreTokenizer {
+// Punctuation and Digits: split at the characters a predicate picks (one by one, or runs of them).
+class CharClassSplit : public PreTokenizer {
  public:
-  explicit Punctuation(Behavior b) : b_(b) {}
+  CharClassSplit(bool (*pred)(char32_t), bool contiguous, Behavior b) : pred_(pred), contiguous_(contiguous), b_(b) {}
   Pieces apply(Pieces pieces) const override {
     Pieces out;
-    auto is_punct = [](char32_t c) {
-      return unicode::is_punctuation(c) ||
-             (c < 128 && ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126)));
-    };
-    for (auto& p : pieces) split_piece(p, char_matches(p, is_punct, false), false, b_, out);
+    for (auto& p : pieces) split_piece(p, char_matches(p, pred_, contiguous_), false, b_, out);
     return out;
   }
 
  private:
+  bool (*pred_)(char32_t);
+  bool contiguous_;
   Behavior b_;
 };
 
-class Digits : public PreTokenizer {
- public:
-  explicit Digits(bool individual) : individual_(individual) {}
-  Pieces apply(Pieces pieces) const override {
-    Pieces out;
-    auto is_digit = [](char32_t c) { return unicode::is_number(c); };
-    for (auto& p : pieces)
-      split_piece(p, char_matches(p, is_digit, !individual_), false, individual_ ? Behavior::Isolated : Behavior::Contiguous, out);
-    return out;
-  }
+bool is_punct(char32_t c) {
+  return unicode::is_punctuation(c) ||
+         (c < 128 && ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126)));
+}
 
- private:
-  bool individual_;
-};
+bool is_digit(char32_t c) { return unicode::is_number(c); }
 
 class WhitespaceSplit : public PreTokenizer {
  public:
@@ -265,8 +256,11 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const json& j, const std::strin
   if (type == "ByteLevel") return std::make_unique<ByteLevel>(opt_bool(j, "add_prefix_space", true), opt_bool(j, "use_regex", true));
   if (type == "Whitespace") return std::make_unique<RegexSplit>(U"\\w+|[^\\w\\s]+", true, Behavior::Removed);
   if (type == "WhitespaceSplit") return std::make_unique<WhitespaceSplit>();
-  if (type == "Punctuation") return std::make_unique<Punctuation>(parse_behavior(opt_str(j, "behavior", "Isolated"), where + ".behavior"));
-  if (type == "Digits") return std::make_unique<Digits>(opt_bool(j, "individual_digits", false));
+  if (type == "Punctuation") return std::make_unique<CharClassSplit>(is_punct, false, parse_behavior(opt_str(j, "behavior", "Isolated"), where + ".behavior"));
+  if (type == "Digits") {
+    const bool individual = opt_bool(j, "individual_digits", false);
+    return std::make_unique<CharClassSplit>(is_digit, !individual, individual ? Behavior::Isolated : Behavior::Contiguous);
+  }
   if (type == "Metaspace") {
     const std::u32string rep = unicode::utf8_decode(opt_str(j, "replacement", "\xE2\x96\x81"));
     if (rep.size() != 1) fail(where + ".replacement", "expected one character");

@@ -14,7 +14,7 @@ std::unique_ptr<Tokenizer> Tokenizer::from_json(const std::string& tokenizer_jso
     const json j = parse(tokenizer_json, "tokenizer.json");
     if (!j.is_object()) fail("tokenizer.json", "expected a JSON object");
     auto t = std::unique_ptr<Tokenizer>(new Tokenizer());
-    t->model_ = make_model(field(j, "model", "tokenizer.json"), "tokenizer.json: model");
+    t->model_ = tok::make_model(field(j, "model", "tokenizer.json"), "tokenizer.json: model");
     t->normalizer_ = make_normalizer(j.value("normalizer", json()), "tokenizer.json: normalizer");
     t->pre_tokenizer_ = make_pre_tokenizer(j.value("pre_tokenizer", json()), "tokenizer.json: pre_tokenizer");
     t->wrap_ = make_post_processor(j.value("post_processor", json()), "tokenizer.json: post_processor");

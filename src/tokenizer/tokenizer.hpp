@@ -56,7 +56,7 @@ class Tokenizer {
   std::vector<AddedToken> added_;
   std::unique_ptr<Normalizer> normalizer_;
   std::unique_ptr<PreTokenizer> pre_tokenizer_;
-  std::unique_ptr<Model> model_;
+  std::unique_ptr<tok::TokenizerModel> model_;
   SpecialWrap wrap_;
   Decoder decoder_;
   size_t max_length_ = 0;  // 0: unknown, no truncation

@@ -7,15 +7,15 @@
 #include "tokenizer/model.hpp"
 #include "unicode/unicode.hpp"
 
-namespace clipfind {
+namespace clipfind::tok {
+
+using namespace jsonutil;
+
 namespace {
 
-using json = nlohmann::json;
-
-class Unigram : public Model {
+class Unigram : public TokenizerModel {
  public:
   Unigram(const json& j, const std::string& where) {
-    using namespace jsonutil;
     const json& vocab = arr(j, "vocab", where);
     scores_.reserve(vocab.size());
     for (size_t i = 0; i < vocab.size(); ++i) {
@@ -100,6 +100,6 @@ class Unigram : public Model {
 
 }  // namespace
 
-std::unique_ptr<Model> make_unigram(const json& j, const std::string& where) { return std::make_unique<Unigram>(j, where); }
+std::unique_ptr<TokenizerModel> make_unigram(const json& j, const std::string& where) { return std::make_unique<Unigram>(j, where); }
 
-}  // namespace clipfind
+}  // namespace clipfind::tok

@@ -37,7 +37,7 @@ im.save(${JSON.stringify(jpg)} + ".webp", quality=90)
   const ours = [];
   for (let i = 0; i < 6; i++) {
     const t0 = performance.now();
-    await pre.fromEncoded(bytes);
+    await pre.preprocessEncoded(bytes);
     ours.push(performance.now() - t0);
   }
   pre.close();
@@ -76,7 +76,7 @@ im.save(${JSON.stringify(jpg)} + ".webp", quality=90)
     const times = [];
     for (let i = 0; i < 4; i++) {
       const t0 = performance.now();
-      await pre2.fromEncoded(b2);
+      await pre2.preprocessEncoded(b2);
       times.push(performance.now() - t0);
     }
     lines[name] = median(times.slice(1));

@@ -1,5 +1,6 @@
 // FlatIndex at 100k x 512: WASM f32/f16/i8 vs the memory-bandwidth probe, native, a tuned JS loop and a
 // transformers.js-style loop (cos_sim per item, then a full sort).
+import { probeBandwidth } from 'clipfind/internal';
 
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -70,7 +71,7 @@ export async function indexBench({ FlatIndex, randomUnit, spawnSync, existsSync 
     index.add(ids, data);
     res[storage] = time((i) => index.search(q(i), k), nq);
     if (storage === 'f32') {
-      res.probe = time(() => index._probe(), nq);
+      res.probe = time(() => probeBandwidth(index), nq);
       for (let i = 0; i < nq; i++) exact.push(new Set(index.search(q(i), k).ids));
       res.memPerItemF32 = index.memoryBytes / n;
     } else {

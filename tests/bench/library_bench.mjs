@@ -3,7 +3,8 @@
 // opened in Chromium (Library.open from the Origin Private File System): its WASM heap against the
 // raw vectors (goal, issue 21: <= 1.2x + 40 MB) and its JS heap.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Library, loadWasm } from 'clipfind';
+import { Library } from 'clipfind';
+import { loadWasm } from 'clipfind/internal';
 import { browserSkipReason, withBrowser } from '../js/helpers/browser.mjs';
 import { randomUnit } from '../js/helpers/vectors.mjs';
 import { median } from './index_bench.mjs';

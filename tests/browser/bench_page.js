@@ -60,9 +60,9 @@ window.benchImage = async (url, configUrl) => {
     ctx.drawImage(bmp, 0, 0);
     const d = ctx.getImageData(0, 0, bmp.width, bmp.height);
     bmp.close();
-    return pre.fromRGBA(d.data, d.width, d.height);
+    return pre.preprocessRGBA(d.data, d.width, d.height);
   };
-  const wasmPath = () => pre.fromEncoded(blob);
+  const wasmPath = () => pre.preprocessEncoded(blob);
   tjs.env.allowRemoteModels = false;
   tjs.env.localModelPath = new URL('/', location.href).href;
   const dir = new URL(configUrl, location.href).pathname.replace(/^\/|\/preprocessor_config\.json$/g, '');

@@ -1,6 +1,7 @@
 // Opens a saved library the way an app does (from the Origin Private File System, Library.open) and
 // reports the WASM heap and JS heap it takes. The file is fetched and stored first, outside the count.
-import { Library, loadWasm } from '../../web/index.js';
+import { Library } from '../../web/index.js';
+import { loadWasm } from '../../web/internal.js';
 
 const dim = 512;
 const stub = {

@@ -97,7 +97,7 @@ test('clipfind preprocess: .f32 files equal the API output; failures are reporte
     const file = path.join(out, `${path.basename(img)}.f32`);
     assert.ok(existsSync(file));
     const got = new Float32Array(new Uint8Array(readFileSync(file)).buffer);
-    assert.deepEqual(got, (await pre.fromEncoded(readFileSync(img))).data);
+    assert.deepEqual(got, (await pre.preprocessEncoded(readFileSync(img))).data);
   }
   pre.close();
   // old key style

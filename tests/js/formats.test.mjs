@@ -66,7 +66,7 @@ test('WebP equals PIL: lossless bit-exact, lossy within 3 levels; EXIF orientati
     console.log(`# ${f}: ${img.width}x${img.height}, decoded vs PIL max ${d.max} mean ${d.mean.toFixed(3)}`);
     if (lossless) assert.equal(d.max, 0, `${f}: lossless WebP must be bit-exact`);
     else assert.ok(d.max <= 3, `${f}: max ${d.max}`);
-    const { data, dims } = await pre.fromEncoded(bytes);
+    const { data, dims } = await pre.preprocessEncoded(bytes);
     const p = compareLevels(data, dims, refs.get(f), configs.clip);
     assert.ok(p.max <= (lossless ? 1 : 3) + 1e-3, `${f} preprocessed: ${JSON.stringify(p)}`);
   }
@@ -97,7 +97,7 @@ test('HEIC within 3 levels of heif-convert (99.9% of values, max 4), AVIF luma w
       for (let i = 0; i < ref.data.length; i++) if (Math.abs(img.data[i] - ref.data[i]) > 3) over++;
       console.log(`# ${f}: ${img.width}x${img.height} vs heif-convert: max ${d.max}, mean ${d.mean.toFixed(3)}, ${(100 * over / ref.data.length).toFixed(3)}% over 3 levels`);
       assert.ok(d.max <= 4 && d.mean <= 0.2 && over <= ref.data.length * 1e-3, `${f}: ${JSON.stringify(d)}, ${over} over 3 levels`);
-      const { data, dims } = await pre.fromEncoded(bytes);
+      const { data, dims } = await pre.preprocessEncoded(bytes);
       const p = compareLevels(data, dims, refs.get(`${f}.png`), configs.siglip);
       // bicubic upscaling (96x64 to 224x224) overshoots the 4-level differences to at most 6
       assert.ok(p.max <= 6 + 1e-3 && p.mean <= 0.2, `${f} preprocessed: ${JSON.stringify(p)}`);
@@ -179,11 +179,11 @@ test('broken WebP/HEIC/AVIF: INVALID_IMAGE naming the format and why; bombs refu
     [new Uint8Array([...enc('II*\0'), 8, 0, 0, 0]), 'UNSUPPORTED_FORMAT', /TIFF/],
   ];
   for (const [bytes, code, re] of cases) {
-    await assert.rejects(pre.fromEncoded(bytes), (e) => e instanceof ImageError && e.code === code && re.test(e.message), `${code} ${re}`);
+    await assert.rejects(pre.preprocessEncoded(bytes), (e) => e instanceof ImageError && e.code === code && re.test(e.message), `${code} ${re}`);
     await assert.rejects(decodeImage(bytes), (e) => e instanceof ImageError && e.code === code, `decodeImage ${code} ${re}`);
   }
   const small = await ImagePreprocessor.fromConfig(JSON.stringify(configs.clip), { maxPixels: 1000 });
-  await assert.rejects(small.fromEncoded(heic), (e) => e.code === 'IMAGE_TOO_LARGE' && /HEIC of 128x64/.test(e.message));
+  await assert.rejects(small.preprocessEncoded(heic), (e) => e.code === 'IMAGE_TOO_LARGE' && /HEIC of 128x64/.test(e.message));
   small.close();
   pre.close();
 });
@@ -204,7 +204,7 @@ test('clipfind preprocess: HEIC, AVIF and WebP files give the API output; a brok
   assert.match(lines[3].error, /^INVALID_IMAGE: HEIC data is corrupt or truncated \(libheif: /);
   const pre = await ImagePreprocessor.fromConfig(JSON.stringify(configs.clip));
   for (const [i, f] of names.entries()) {
-    const api = await pre.fromEncoded(readFileSync(dir + f));
+    const api = await pre.preprocessEncoded(readFileSync(dir + f));
     assert.deepEqual(lines[i].dims, api.dims);
     assert.ok(readFileSync(path.join(tmp, `${f}.f32`)).equals(Buffer.from(api.data.buffer)), `${f}: CLI output differs from the API's`);
   }

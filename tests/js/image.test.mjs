@@ -30,7 +30,7 @@ test('preprocessing equals PIL for every decoder mode, odd size and config', asy
     for (const file of files) {
       const base = path.basename(file);
       const ref = refs.get(base);
-      const { data, dims } = await pre.fromEncoded(readFileSync(file));
+      const { data, dims } = await pre.preprocessEncoded(readFileSync(file));
       assert.deepEqual(dims, [3, ref.height, ref.width], `${name} ${base} dims`);
       const { max, mean } = compareLevels(data, dims, ref, config);
       const label = `${name} ${base}: max ${max.toFixed(3)} mean ${mean.toFixed(4)} (8-bit levels)`;
@@ -52,7 +52,7 @@ test('every resampling filter equals PIL (box, bilinear, hamming, bicubic, lancz
       const pre = await ImagePreprocessor.fromConfig(JSON.stringify(config));
       for (const file of pick) {
         const ref = refs.get(path.basename(file));
-        const { data, dims } = await pre.fromEncoded(readFileSync(file));
+        const { data, dims } = await pre.preprocessEncoded(readFileSync(file));
         const { max } = compareLevels(data, dims, ref, config);
         assert.ok(max <= 1.0 + 1e-3, `resample ${resample} ${JSON.stringify(size)} ${path.basename(file)}: max ${max}`);
       }
@@ -69,11 +69,11 @@ test('EXIF orientations 1-8 come out upright, as PIL exif_transpose does', async
     const config = configs.siglip;
     const refs = pilReference(config, files);
     const pre = await ImagePreprocessor.fromConfig(JSON.stringify(config));
-    const upright = (await pre.fromEncoded(readFileSync(files[1]))).data;
+    const upright = (await pre.preprocessEncoded(readFileSync(files[1]))).data;
     const diff = (a, b) => a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length * 0.5 * 255; // std 0.5 -> levels
     for (let n = 0; n <= 8; n++) {
       const bytes = readFileSync(files[n]);
-      const { data, dims } = await pre.fromEncoded(bytes);
+      const { data, dims } = await pre.preprocessEncoded(bytes);
       const vsPil = compareLevels(data, dims, refs.get(path.basename(files[n])), config);
       assert.ok(vsPil.max <= 3.0 + 1e-3 && vsPil.mean <= 0.15, `${kind}_${n} vs PIL: ${JSON.stringify(vsPil)}`);
       const d = diff(data, upright);
@@ -97,11 +97,11 @@ async function wrongOrientation(pre, raw, upright, diff) {
     const s = ((height - 1 - y) * width + (width - 1 - x)) * 3, d = (x * height + y) * 4;
     rgba[d] = data[s]; rgba[d + 1] = data[s + 1]; rgba[d + 2] = data[s + 2]; rgba[d + 3] = 255;
   }
-  const out = pre.fromRGBA(rgba, height, width);
+  const out = pre.preprocessRGBA(rgba, height, width);
   return diff(out.data, upright);
 }
 
-test('fromRGBA equals fromEncoded for the same pixels', async () => {
+test('preprocessRGBA equals preprocessEncoded for the same pixels', async () => {
   const { files } = generateImages();
   const pre = await ImagePreprocessor.fromConfig(JSON.stringify(configs.clip));
   const file = files.find((f) => f.endsWith('rgb.png'));
@@ -109,7 +109,7 @@ test('fromRGBA equals fromEncoded for the same pixels', async () => {
   const { data, width, height } = await decodeImage(bytes);
   const rgba = new Uint8ClampedArray(width * height * 4);
   for (let i = 0; i < width * height; i++) rgba.set([data[i * 3], data[i * 3 + 1], data[i * 3 + 2], 255], i * 4);
-  assert.deepEqual(pre.fromRGBA(rgba, width, height), await pre.fromEncoded(bytes));
+  assert.deepEqual(pre.preprocessRGBA(rgba, width, height), await pre.preprocessEncoded(bytes));
   const batch = await pre.batch([bytes, bytes]);
   assert.deepEqual(batch.dims, [2, 3, 224, 224]);
   pre.close();
@@ -140,19 +140,19 @@ test('bad images give typed errors with a reason; huge headers are refused befor
   ];
   const before = process.memoryUsage().rss;
   for (const [bytes, code, re] of cases) {
-    await assert.rejects(pre.fromEncoded(bytes), (e) => e instanceof ImageError && e.code === code && re.test(e.message), `${code} ${re}`);
+    await assert.rejects(pre.preprocessEncoded(bytes), (e) => e instanceof ImageError && e.code === code && re.test(e.message), `${code} ${re}`);
   }
   assert.ok(process.memoryUsage().rss - before < 512 * 1024 * 1024, 'the 60000x60000 header must not be allocated');
   const { files } = generateImages();
   const good = readFileSync(files.find((f) => f.endsWith('baseline.jpg')));
   for (const cut of [10, 200, good.length >> 1]) {
     // truncated JPEGs: stb_image either errors or decodes the rest as grey, never crashes
-    try { await pre.fromEncoded(good.subarray(0, cut)); } catch (e) { assert.ok(e instanceof ImageError, String(e)); }
+    try { await pre.preprocessEncoded(good.subarray(0, cut)); } catch (e) { assert.ok(e instanceof ImageError, String(e)); }
   }
   const small = await ImagePreprocessor.fromConfig(JSON.stringify(configs.clip), { maxPixels: 1000 });
-  await assert.rejects(small.fromEncoded(good), (e) => e.code === 'IMAGE_TOO_LARGE');
+  await assert.rejects(small.preprocessEncoded(good), (e) => e.code === 'IMAGE_TOO_LARGE');
   small.close();
-  assert.throws(() => pre.fromRGBA(new Uint8Array(12), 2, 2), (e) => e.code === 'DIMENSION_MISMATCH');
+  assert.throws(() => pre.preprocessRGBA(new Uint8Array(12), 2, 2), (e) => e.code === 'DIMENSION_MISMATCH');
   pre.close();
 });
 

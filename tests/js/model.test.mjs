@@ -6,6 +6,7 @@ import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { Model, ModelFileError, NotFoundError, Tokenizer } from 'clipfind';
+import { loadedTowers } from 'clipfind/internal';
 import { createServer } from '../../scripts/serve.mjs';
 
 const root = new URL('../fixtures/models/', import.meta.url).pathname;
@@ -20,7 +21,7 @@ for (const fam of families) {
     assert.equal(model.info.family, fam);
     assert.equal(model.info.backend, 'wasm');
     const texts = await model.embedTexts(r.texts.map((t) => t.text));
-    assert.deepEqual(model.loadedTowers, { text: true, vision: false }, 'text search must not load the vision model');
+    assert.deepEqual(loadedTowers(model), { text: true, vision: false }, 'text search must not load the vision model');
     const dim = model.info.dim;
     assert.equal(texts.length, r.texts.length * dim);
     let maxAbs = 0;

@@ -69,6 +69,23 @@ TEST(ModelConfig, FamilyRules) {
   EXPECT_FALSE(ModelConfig::from_json(R"({"model_type":"clip","projection_dim":null})", "x").dim.has_value());
 }
 
+TEST(ModelConfig, PaddingPadIdAndScoreRuleComeWithTheFamily) {
+  const auto clip = ModelConfig::from_json(R"({"model_type":"clip"})", "x").rules;
+  EXPECT_EQ(clip.padding, Padding::Longest);
+  EXPECT_FALSE(clip.pad_id.has_value());
+  EXPECT_EQ(clip.scoring, Scoring::Softmax);
+  const auto siglip = ModelConfig::from_json(R"({"model_type":"siglip2"})", "x").rules;
+  EXPECT_EQ(siglip.padding, Padding::MaxLength);
+  EXPECT_FALSE(siglip.pad_id.has_value());
+  EXPECT_EQ(siglip.scoring, Scoring::Sigmoid);
+  for (const char* type : {"open_clip", "mobileclip"}) {
+    const auto r = ModelConfig::from_json(std::string(R"({"model_type":")") + type + "\"}", "x").rules;
+    EXPECT_EQ(r.padding, Padding::MaxLength) << type;
+    EXPECT_EQ(r.pad_id, 0) << type;
+    EXPECT_EQ(r.scoring, Scoring::Softmax) << type;
+  }
+}
+
 TEST(ModelConfig, MalformedFilesNameTheField) {
   EXPECT_NE(error_of("{\"model_type\": ").find("config.json: invalid JSON"), std::string::npos);
   // Found by fuzz_model_config: a number beyond double range is nlohmann's out_of_range, not parse_error.

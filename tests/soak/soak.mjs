@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Library, Model, loadWasm } from 'clipfind';
+import { Library, Model } from 'clipfind';
+import { loadWasm } from 'clipfind/internal';
 
 const n = Number(process.argv[2] ?? 20000);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'clipfind-soak-'));

@@ -2,10 +2,12 @@
 // fetched (cache first), so a second visit works with the network off. Same-origin GETs only.
 const CACHE = 'clipfind-app-v1';
 // The app and the built-in model, cached at install so the first offline visit has everything.
-const SHELL = ['./', './index.html', './demo.js', './demo.css', './manifest.webmanifest',
-  '../index.js', '../errors.js', '../wasm.js', '../flat_index.js', '../tokenizer.js', '../image.js', '../image_codecs.js', '../model.js',
-  '../model_source.js', '../remote_model.js', '../worker.js', '../library.js', '../library_file.js', '../library_store.js', '../query.js', '../relevance.js', '../library_pg.js',
-  '../crc32.js', '../env.js', '../builtin_models.js', '../scoring.js', '../digest.js', '../wasm/clipfind.mjs', '../wasm/clipfind.wasm',
+const SHELL = ['./', './index.html', './demo.js', './demo.css', './manifest.webmanifest', '../../package.json',
+  '../index.js', '../env.js', '../errors.js', '../bytes.js', '../wasm.js', '../wasm_handle.js', '../checksum.js', '../flat_index.js',
+  '../tokenizer.js', '../image.js', '../image_codecs.js', '../model.js', '../local_model.js', '../worker_model.js', '../worker.js',
+  '../ort.js', '../model_source.js', '../builtin_models.js', '../scoring.js', '../digest.js', '../library.js', '../library_add.js',
+  '../library_search.js', '../library_file.js', '../library_store.js', '../library_pg.js', '../query.js', '../relevance.js',
+  '../wasm/clipfind.mjs', '../wasm/clipfind.wasm',
   '../../models/catalog.json', '../../models/tiny/config.json', '../../models/tiny/preprocessor_config.json',
   '../../models/tiny/tokenizer.json', '../../models/tiny/tokenizer_config.json',
   '../../models/tiny/onnx/text_model.onnx', '../../models/tiny/onnx/vision_model.onnx'];

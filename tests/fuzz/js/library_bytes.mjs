@@ -4,7 +4,7 @@
 // and the index sections (their own CRC re-stamped) — and an oracle: a typed ClipfindError, or a
 // library that searches, lists, saves and reloads.
 import { ClipfindError, Library } from 'clipfind';
-import { crc32 } from '../../../web/crc32.js';
+import { crc32 } from 'node:zlib';
 import { decodeLibraryFile, encodeLibraryFile } from '../../../web/library_file.js';
 import { conceptModel, img } from '../../js/helpers/concept_model.mjs';
 

@@ -2,8 +2,7 @@
 // training generator's): anti-aliased shapes with a dark outline and a soft drop shadow, a rounded
 // square, a fatter star, arbitrary positions inside the centre crop, radial-gradient and blotchy
 // backgrounds, other shades of each colour. Pure JS (PNG through node:zlib), seeded.
-import { deflateSync } from 'node:zlib';
-import { crc32 } from '../../../web/crc32.js';
+import { crc32, deflateSync } from 'node:zlib';
 import { rng } from './vectors.mjs';
 
 // Other shades than the training palette, same colour names.

@@ -5,7 +5,8 @@
 // just after the module loaded, and the raw bytes of the stored vectors (n x dim x 4/2/1, plus the
 // 4-byte i8 scales).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { FlatIndex, loadWasm } from 'clipfind';
+import { FlatIndex } from 'clipfind';
+import { loadWasm } from 'clipfind/internal';
 import { randomUnit } from './vectors.mjs';
 
 const BYTES = { f32: 4, f16: 2, i8: 1 };

@@ -1,4 +1,4 @@
-// Reading tokenizer/config JSON with errors that name the file and the field path.
+// Reading JSON files (tokenizer, model and preprocessor configs) with errors that name the file and the field path.
 #pragma once
 #include <nlohmann/json.hpp>
 

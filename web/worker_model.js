@@ -1,4 +1,5 @@
-// RemoteModel: the Model API for pages, backed by a dedicated Web Worker (web/worker.js).
+// WorkerModel: the model of a page, a LocalModel run in a dedicated Web Worker (web/worker.js) so the
+// page never blocks; the same Embedder interface, its calls posted as messages.
 import { ClosedError, makeError } from './errors.js';
 import { scoreFromCosine } from './scoring.js';
 
@@ -9,7 +10,7 @@ import { scoreFromCosine } from './scoring.js';
 // bundlers (Vite, webpack 5, Parcel) recognise and bundle with its imports.
 const WORKER_FILE = './worker.js';
 function startWorker() {
-  const unbundled = import.meta.url.endsWith('/remote_model.js');
+  const unbundled = import.meta.url.endsWith('/worker_model.js');
   if (unbundled && typeof navigator !== 'undefined' && navigator.serviceWorker?.controller) {
     const boot = URL.createObjectURL(new Blob([`import ${JSON.stringify(new URL(WORKER_FILE, import.meta.url).href)};`], { type: 'text/javascript' }));
     setTimeout(() => URL.revokeObjectURL(boot), 60000);
@@ -18,7 +19,7 @@ function startWorker() {
   return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'clipfind-model' });
 }
 
-export class RemoteModel {
+export class WorkerModel {
   #worker;
   #pending = new Map();
   #next = 1;
@@ -50,7 +51,7 @@ export class RemoteModel {
     // The worker's own location is a blob: URL, so relative model URLs are resolved here.
     if (typeof source === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(source)) source = new URL(source, location.href).href;
     const worker = startWorker();
-    const remote = new RemoteModel(worker);
+    const remote = new WorkerModel(worker);
     try {
       remote.info = await remote.#call('load', [source, options], onProgress);
     } catch (err) {

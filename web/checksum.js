@@ -1,0 +1,11 @@
+// CRC-32 (IEEE) of library files: the C++ core's (src/common/crc32.hpp), the same the index format
+// uses, fed through the heap a piece at a time.
+import { forEachHeapPiece, loadedWasm } from './wasm.js';
+
+/** CRC-32 of `bytes` (a Uint8Array); the WASM core must be loaded (any index or library exists). */
+export function crc32(bytes) {
+  const M = loadedWasm();
+  let crc = 0;
+  forEachHeapPiece(M, bytes, 'checksum', (ptr, length) => { crc = M.crc32Update(crc, ptr, length); });
+  return crc >>> 0;
+}
