@@ -27,6 +27,7 @@ function cutoffOptions(cutoff) {
   }
   return { ...DEFAULT_CUTOFF, ...cutoff };
 }
+
 // Indices of the `want` best eligible slots, best first: the query's own items, then relevant ones,
 // then by score; ties go to the lower slot.
 function topIndices(scores, eligible, want, first, relevant) {
@@ -64,6 +65,7 @@ function topIndices(scores, eligible, want, first, relevant) {
   }
   return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
 }
+
 // Scales q to unit length in place; false when it is (nearly) zero.
 function normalize(q) {
   const norm = Math.hypot(...q);
@@ -87,7 +89,6 @@ function slotMaps(s, nullVectors) {
   }
   return s.slots;
 }
-
 
 async function nullEmbeddings(s) {
   s.nullTexts ??= await s.model.embedTexts([...NULL_TEXTS]);
@@ -119,9 +120,7 @@ async function queryVector(s, terms) {
     }
     for (let d = 0; d < dim; d++) q[d] += t.weight * v[d];
   }
-  const norm = Math.hypot(...q);
-  if (!(norm > 1e-6)) throw new InvalidInputError('INVALID_VALUE', 'the query terms cancel out (zero vector)');
-  for (let d = 0; d < dim; d++) q[d] /= norm;
+  if (!normalize(q)) throw new InvalidInputError('INVALID_VALUE', 'the query terms cancel out (zero vector)');
   return q;
 }
 
