@@ -181,30 +181,30 @@ export async function searchLibrary(s, query, { k = 20, offset = 0, cutoff = 'au
     if (keep && !keep(s.items.get(imageIds[i]))) continue;
     eligible[i] = 1;
     count++;
-    const s = imageScores[i];
-    libI[i] = z(s, libImage);
+    const cos = imageScores[i];
+    libI[i] = z(cos, libImage);
     libC[i] = cs >= 0 ? z(captionScores[cs], libCaption) : NaN;
     let relImage, relCaption = false;
     if (textOnly) {
-      zImage[i] = (s - imageNull.mean[i]) / imageNull.sd[i];
-      relImage = zImage[i] >= opts.z && !(libI[i] < opts.zLibrary) && (!siglip || s.model.score(s) >= opts.probability);
+      zImage[i] = (cos - imageNull.mean[i]) / imageNull.sd[i];
+      relImage = zImage[i] >= opts.z && !(libI[i] < opts.zLibrary) && (!siglip || s.model.score(cos) >= opts.probability);
       zCaption[i] = cs >= 0 ? (captionScores[cs] - captionNull.mean[cs]) / captionNull.sd[cs] : NaN;
       relCaption = cs >= 0 && zCaption[i] >= opts.z && !(libC[i] < opts.zLibrary);
     } else {
       // Images against images: the library is the null; below minLibrary items only copies count.
       zImage[i] = libI[i];
       // Exact and near copies (cosine >= copy) are relevant whatever the library looks like.
-      relImage = (libImage !== null && zImage[i] >= opts.z) || s >= opts.copy;
+      relImage = (libImage !== null && zImage[i] >= opts.z) || cos >= opts.copy;
       zCaption[i] = libC[i];
       // The query photo itself first, then its copies, then the rest: a caption never drags a photo
       // below its own copy.
-      first[i] = selfIds.has(imageIds[i]) ? 2 : s >= opts.copy ? 1 : 0;
+      first[i] = selfIds.has(imageIds[i]) ? 2 : cos >= opts.copy ? 1 : 0;
       if (first[i]) relImage = true;
     }
     // The score is the fused cosine (0.7 · image + 0.3 · caption by default): what the ranking means,
     // the same number pgvector computes (README "Outgrowing one device"); the calibrated z-scores
     // behind `relevant` are in `evidence`.
-    score[i] = target === 'captions' ? captionScores[cs] : cs < 0 ? s : w.image * s + w.caption * captionScores[cs];
+    score[i] = target === 'captions' ? captionScores[cs] : cs < 0 ? cos : w.image * cos + w.caption * captionScores[cs];
     relevant[i] = opts.off ? 0 : (useImage && relImage) || (useCaption && relCaption) ? 1 : 0;
     if (Number.isNaN(score[i])) score[i] = -Infinity;
   }
