@@ -95,7 +95,8 @@ export function createServer({ roots = ['web', 'models'], isolation = true, mode
     if (rel.endsWith('/') || rel === '') rel += 'index.html';
     const file = path.resolve(root, rel);
     const top = path.relative(root, file).split(path.sep)[0];
-    if (!file.startsWith(root + path.sep) || !roots.includes(top)) {
+    // package.json too: web/index.js reads the version from it, as it does installed from npm.
+    if (!file.startsWith(root + path.sep) || !(roots.includes(top) || top === 'package.json')) {
       res.writeHead(404, headers).end('not found');
       return;
     }
