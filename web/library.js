@@ -9,7 +9,7 @@ import { checkIndexes, decodeLibraryFile, encodeLibraryFile, weightsProblem } fr
 import { exportSql, readRows, syncTo } from './library_pg.js';
 import { readStored, writeStored } from './library_store.js';
 import { parseQuery, parseTerm } from './query.js';
-import { DEFAULT_CUTOFF, NULL_TEXTS, nullStats, robustStats } from './relevance.js';
+import { captionZ, DEFAULT_CUTOFF, NULL_TEXTS, nullStats, queryNull, robustStats } from './relevance.js';
 
 export { DEFAULT_CUTOFF, NULL_TEXTS };
 
@@ -340,7 +340,8 @@ export class Library {
     const normalized = terms.map(normalizeTerm);
     const q = await this.#queryVector(normalized);
     const textOnly = normalized.every((t) => t.kind === 'text');
-    const { imageIds, captionOf, imageNull, captionNull } = this.#slotMaps(await this.#nullEmbeddings());
+    const nullVectors = await this.#nullEmbeddings();
+    const { imageIds, captionOf, imageNull, captionNull } = this.#slotMaps(nullVectors);
     const imageScores = this.#images.scoreAll(q);
     // Text queries meet captions in text space; an image query has a caption side only when every
     // image in it is a library item with a caption (README "Relevance").
@@ -348,6 +349,8 @@ export class Library {
     const captionScores = captionQuery && this.#captions.size ? this.#captions.scoreAll(captionQuery) : new Float32Array(0);
     const libImage = robustStats(imageScores, opts.minLibrary);
     const libCaption = robustStats(captionScores, opts.minLibrary);
+    // A text query's own null (text–text scores are judged from both sides, README "Relevance").
+    const qNull = textOnly && captionScores.length ? queryNull(q, nullVectors, this.#modelInfo.dim) : null;
     const selfIds = new Set(normalized.filter((t) => t.kind === 'id' && t.weight > 0).map((t) => t.value));
     // The sigmoid only means something with the model's learned scale and bias (info.calibrated).
     const siglip = textOnly && this.#modelInfo.family === 'siglip' && this.#model?.info?.calibrated === true && typeof this.#model.score === 'function';
@@ -373,7 +376,7 @@ export class Library {
       if (textOnly) {
         zImage[i] = (s - imageNull.mean[i]) / imageNull.sd[i];
         relImage = zImage[i] >= opts.z && !(libI[i] < opts.zLibrary) && (!siglip || this.#model.score(s) >= opts.probability);
-        zCaption[i] = cs >= 0 ? (captionScores[cs] - captionNull.mean[cs]) / captionNull.sd[cs] : NaN;
+        zCaption[i] = cs >= 0 ? captionZ(captionScores[cs], captionNull.mean[cs], captionNull.sd[cs], qNull) : NaN;
         relCaption = cs >= 0 && zCaption[i] >= opts.z && !(libC[i] < opts.zLibrary);
       } else {
         // Images against images: the library is the null; below minLibrary items only copies count.

@@ -36,29 +36,62 @@ export function robustStats(scores, min) {
   return { median, scale: Math.max(1.4826 * s[m >> 1], 1e-6) };
 }
 
+// Mean and SD of a row of null scores, leaving out the highest eighth (a few of the null texts may
+// describe the item: a dog photo and "a dog"). Sorts `row` in place.
+function trimmedStats(row) {
+  row.sort();
+  const keep = row.length - Math.floor(row.length / 8);
+  let sum = 0, sum2 = 0;
+  for (let j = 0; j < keep; j++) {
+    sum += row[j];
+    sum2 += row[j] * row[j];
+  }
+  const mean = sum / keep;
+  return { mean, sd: Math.max(Math.sqrt(Math.max(0, sum2 / keep - mean * mean)), 1e-6) };
+}
+
 /**
- * Per-slot null statistics: the mean and SD of each vector's cosines with the null texts, leaving out
- * the highest eighth (a few of those texts may describe the item: a dog photo and "a dog").
+ * Per-slot null statistics: the mean and SD of each vector's cosines with the null texts (trimmed).
  * @returns {{mean: Float32Array, sd: Float32Array}}
  */
 export function nullStats(index, nullVectors, dim) {
   const n = index.size;
   const texts = nullVectors.length / dim;
-  const keep = texts - Math.floor(texts / 8);
   const perText = [];
   for (let j = 0; j < texts; j++) perText.push(index.scoreAll(nullVectors.subarray(j * dim, (j + 1) * dim)));
   const mean = new Float32Array(n), sd = new Float32Array(n);
   const row = new Float32Array(texts);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < texts; j++) row[j] = perText[j][i];
-    row.sort();
-    let sum = 0, sum2 = 0;
-    for (let j = 0; j < keep; j++) {
-      sum += row[j];
-      sum2 += row[j] * row[j];
-    }
-    mean[i] = sum / keep;
-    sd[i] = Math.max(Math.sqrt(Math.max(0, sum2 / keep - mean[i] * mean[i])), 1e-6);
+    ({ mean: mean[i], sd: sd[i] } = trimmedStats(row));
   }
   return { mean, sd };
+}
+
+/**
+ * The query's own null, for text–text scores: a text query's cosines with the same null texts
+ * (trimmed the same way). A caption–query score has two texts behind it, and either may be the one
+ * that scores high on everything; see `captionZ`.
+ * @returns {{mean: number, sd: number}}
+ */
+export function queryNull(query, nullVectors, dim) {
+  const texts = nullVectors.length / dim;
+  const row = new Float32Array(texts);
+  for (let j = 0; j < texts; j++) {
+    let dot = 0;
+    for (let d = 0; d < dim; d++) dot += query[d] * nullVectors[j * dim + d];
+    row[j] = dot;
+  }
+  return trimmedStats(row);
+}
+
+/**
+ * A caption–query (text–text) score as one z: the caption's z against its own null and the query's z
+ * against its own, combined as two standard normals are (sum / √2), like speaker verification's
+ * symmetric score normalization (S-norm). Both sides are texts, so each has a null of the same kind;
+ * judging the score from one side only would let a text that is close to every text pass, or an exact
+ * paraphrase fail because its caption happens to sit near the null texts.
+ */
+export function captionZ(score, captionMean, captionSd, query) {
+  return ((score - captionMean) / captionSd + (score - query.mean) / query.sd) / Math.SQRT2;
 }
