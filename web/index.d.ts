@@ -238,8 +238,9 @@ export interface LibraryResult {
   /** Relevant first, then by score (README "Relevance"). */
   relevant: boolean;
   /**
-   * The numbers behind `relevant`, z-scores. Text queries: `image` / `caption` against the item's own
-   * null (its scores for NULL_TEXTS); image queries: against the library. `library`: the query's
+   * The numbers behind `relevant`, z-scores. Text queries: `image` against the item's own null (its
+   * scores for NULL_TEXTS), `caption` against the caption's and the query's own nulls together
+   * ((z₁ + z₂) / √2); image queries: against the library. `library`: the query's
    * scores over the library (null below `minLibrary` items of that kind).
    */
   evidence: { image: number | null; caption: number | null; library: { image: number | null; caption: number | null } };
