@@ -14,7 +14,7 @@ export const NULL_TEXTS = Object.freeze([
 
 /** The rule's knobs (search option `cutoff`), with their defaults. */
 export const DEFAULT_CUTOFF = Object.freeze({
-  z: 4, // a score must sit z standard deviations above the item's own null (unrelated texts) ...
+  z: 4, // a score must sit z SDs above its null (photo–text: the photo's; text–text, photo–photo: both sides', symmetricZ) ...
   zLibrary: 2, // ... and zLibrary robust deviations above the query's median over the library
   minLibrary: 16, // fewer items than this of a kind: the library null is not used (too few to estimate)
   probability: 0.01, // a calibrated SigLIP's sigmoid must also reach this (the model's own word)
@@ -86,12 +86,26 @@ export function queryNull(query, nullVectors, dim) {
 }
 
 /**
- * A caption–query (text–text) score as one z: the caption's z against its own null and the query's z
- * against its own, combined as two standard normals are (sum / √2), like speaker verification's
- * symmetric score normalization (S-norm). Both sides are texts, so each has a null of the same kind;
- * judging the score from one side only would let a text that is close to every text pass, or an exact
- * paraphrase fail because its caption happens to sit near the null texts.
+ * Up to `max` of the library's own photo vectors, evenly strided over the ids in sorted order (so the
+ * same library gives the same sample whatever order it was built in): the null bank of image–image
+ * scores (what a photo scores against other photos; the highest eighth, its look-alikes, left out).
+ * @returns {Float32Array}
  */
-export function captionZ(score, captionMean, captionSd, query) {
-  return ((score - captionMean) / captionSd + (score - query.mean) / query.sd) / Math.SQRT2;
+export function librarySample(index, ids, dim, max = 64) {
+  const sorted = [...ids].sort();
+  const step = Math.max(1, Math.ceil(sorted.length / max));
+  const out = new Float32Array(Math.ceil(sorted.length / step) * dim);
+  for (let i = 0, k = 0; i < sorted.length; i += step, k++) out.set(index.get(sorted[i]), k * dim);
+  return out;
+}
+
+/**
+ * One z for a score between two things of the same kind (caption and text query, photo and query
+ * photo): each side's z against its own null, combined as two standard normal scores are (sum / √2),
+ * like speaker verification's symmetric score normalization (S-norm). Judged from one side only, an
+ * exact caption ("my red star" for "red star") could fail because that caption sits close to every
+ * text, and a query close to every text could pass.
+ */
+export function symmetricZ(zA, zB) {
+  return (zA + zB) / Math.SQRT2;
 }
