@@ -51,7 +51,8 @@ function trimmedStats(row) {
 }
 
 /**
- * Per-slot null statistics: the mean and SD of each vector's cosines with the null texts (trimmed).
+ * Per-slot null statistics: the mean and SD of each vector's cosines with a null bank (NULL_TEXTS,
+ * or librarySample's photos), trimmed.
  * @returns {{mean: Float32Array, sd: Float32Array}}
  */
 export function nullStats(index, nullVectors, dim) {
