@@ -178,7 +178,13 @@ export interface LibraryResult {
   captionScore: number | null;
   /** Relevant first, then by score. */
   relevant: boolean;
-  /** z-scores behind `relevant`: text queries against the item's own null, image queries against the library. */
+  /**
+   * The z-scores behind `relevant`. Text queries: `image` against the item's own null (its scores for
+   * NULL_TEXTS), `caption` against the caption's and the query's own nulls together ((z₁ + z₂) / √2);
+   * image queries: `image` likewise from both photos' sides (the query photo's scores over the library,
+   * the candidate's against a sample of it), `caption` against the library. `library`: the query's
+   * scores over the library (null below `minLibrary` items of that kind).
+   */
   evidence: { image: number | null; caption: number | null; library: { image: number | null; caption: number | null } };
   meta: LibraryItem;
 }

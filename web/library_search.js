@@ -5,7 +5,7 @@ import { toBytes } from './bytes.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { weightsProblem } from './library_file.js';
 import { parseQuery, parseTerm } from './query.js';
-import { DEFAULT_CUTOFF, NULL_TEXTS, nullStats, robustStats } from './relevance.js';
+import { DEFAULT_CUTOFF, librarySample, NULL_TEXTS, nullStats, queryNull, robustStats, symmetricZ } from './relevance.js';
 
 // A query term in one shape: { kind: 'text'|'image'|'id', value, weight }.
 function normalizeTerm(raw) {
@@ -75,8 +75,9 @@ function normalize(q) {
 }
 
 // Per-slot views of the indexes, rebuilt only after a change: ids, caption slot (-1: none), and the
-// null statistics of every image and caption (its scores against NULL_TEXTS): derived from the
-// stored vectors, so the file format does not carry them and old files get them too.
+// null statistics of every image and caption (its scores against NULL_TEXTS, and each image's against
+// a sample of the library's images): derived from the stored vectors, so the file format does not
+// carry them and old files get them too.
 function slotMaps(s, nullVectors) {
   if (!s.slots) {
     const captionSlot = new Map();
@@ -85,7 +86,10 @@ function slotMaps(s, nullVectors) {
     const captionOf = new Int32Array(imageIds.length);
     imageIds.forEach((id, i) => { captionOf[i] = captionSlot.get(id) ?? -1; });
     const dim = s.modelInfo.dim;
-    s.slots = { imageIds, captionOf, imageNull: nullStats(s.images, nullVectors, dim), captionNull: nullStats(s.captions, nullVectors, dim) };
+    s.slots = {
+      imageIds, captionOf, imageNull: nullStats(s.images, nullVectors, dim), captionNull: nullStats(s.captions, nullVectors, dim),
+      imagePeers: nullStats(s.images, librarySample(s.images, imageIds, dim), dim),
+    };
   }
   return s.slots;
 }
@@ -155,7 +159,8 @@ export async function searchLibrary(s, query, { k = 20, offset = 0, cutoff = 'au
   const normalized = terms.map(normalizeTerm);
   const q = await queryVector(s, normalized);
   const textOnly = normalized.every((t) => t.kind === 'text');
-  const { imageIds, captionOf, imageNull, captionNull } = slotMaps(s, await nullEmbeddings(s));
+  const nullVectors = await nullEmbeddings(s);
+  const { imageIds, captionOf, imageNull, captionNull, imagePeers } = slotMaps(s, nullVectors);
   const imageScores = s.images.scoreAll(q);
   // Text queries meet captions in text space; an image query has a caption side only when every
   // image in it is a library item with a caption (README "Relevance").
@@ -163,6 +168,8 @@ export async function searchLibrary(s, query, { k = 20, offset = 0, cutoff = 'au
   const captionScores = captionQuery && s.captions.size ? s.captions.scoreAll(captionQuery) : new Float32Array(0);
   const libImage = robustStats(imageScores, opts.minLibrary);
   const libCaption = robustStats(captionScores, opts.minLibrary);
+  // A text query's own null (text–text scores are judged from both sides, README "Relevance").
+  const qNull = textOnly && captionScores.length ? queryNull(q, nullVectors, s.modelInfo.dim) : null;
   const selfIds = new Set(normalized.filter((t) => t.kind === 'id' && t.weight > 0).map((t) => t.value));
   // The sigmoid only means something with the model's learned scale and bias (info.calibrated).
   const siglip = textOnly && s.modelInfo.family === 'siglip' && s.model?.info?.calibrated === true && typeof s.model.score === 'function';
@@ -188,11 +195,13 @@ export async function searchLibrary(s, query, { k = 20, offset = 0, cutoff = 'au
     if (textOnly) {
       zImage[i] = (cos - imageNull.mean[i]) / imageNull.sd[i];
       relImage = zImage[i] >= opts.z && !(libI[i] < opts.zLibrary) && (!siglip || s.model.score(cos) >= opts.probability);
-      zCaption[i] = cs >= 0 ? (captionScores[cs] - captionNull.mean[cs]) / captionNull.sd[cs] : NaN;
+      zCaption[i] = cs >= 0 ? symmetricZ((captionScores[cs] - captionNull.mean[cs]) / captionNull.sd[cs], (captionScores[cs] - qNull.mean) / qNull.sd) : NaN;
       relCaption = cs >= 0 && zCaption[i] >= opts.z && !(libC[i] < opts.zLibrary);
     } else {
-      // Images against images: the library is the null; below minLibrary items only copies count.
-      zImage[i] = libI[i];
+      // Images against images: the query photo's null is the library's scores for it, the candidate's
+      // its own scores against a sample of the library (symmetricZ); below minLibrary items only
+      // copies count.
+      zImage[i] = symmetricZ(libI[i], (cos - imagePeers.mean[i]) / imagePeers.sd[i]);
       // Exact and near copies (cosine >= copy) are relevant whatever the library looks like.
       relImage = (libImage !== null && zImage[i] >= opts.z) || cos >= opts.copy;
       zCaption[i] = libC[i];
