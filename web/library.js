@@ -72,6 +72,10 @@ function plainMeta(meta) {
   return copy;
 }
 
+// Image embeddings Library.add keeps requested at once: enough for the model to decode the next photo
+// while it runs one, few enough that a cancel waits for little.
+const IN_FLIGHT = 3;
+
 function aborted(signal) {
   if (signal?.aborted) throw Object.assign(new ClipfindError('ABORTED', 'indexing was cancelled'), { name: 'AbortError' });
 }
@@ -243,15 +247,24 @@ export class Library {
           done++;
         }
       }
-      // Embed image by image inside the batch so one broken file fails alone.
+      // Embed image by image inside the batch so one broken file fails alone, with a few calls in
+      // flight: the model decodes the next images while it runs this one (its pipeline), and a
+      // cancel waits for at most those few.
       const ok = [];
-      for (const b of batch) {
+      const start = (b) => {
+        b.result = this.#model.embedImages([b.bytes]).then((vector) => ({ vector }), (error) => ({ error }));
+      };
+      batch.slice(0, IN_FLIGHT).forEach(start);
+      for (let k = 0; k < batch.length; k++) {
+        const b = batch[k];
+        if (signal?.aborted) await Promise.all(batch.slice(k, k + IN_FLIGHT).map((x) => x.result));
         aborted(signal);
-        try {
-          b.vector = await this.#model.embedImages([b.bytes]);
+        if (batch[k + IN_FLIGHT]) start(batch[k + IN_FLIGHT]);
+        const { vector, error } = await b.result;
+        if (error) summary.failed.push({ id: b.item.id, error });
+        else {
+          b.vector = vector;
           ok.push(b);
-        } catch (error) {
-          summary.failed.push({ id: b.item.id, error });
         }
         done++;
         report();

@@ -2,7 +2,7 @@
 // WASM fallback). The C++ core tokenizes and preprocesses; ORT runs one session per tower, created
 // only when a call needs it (text search never loads the vision model).
 import { check, ClipfindError, ClosedError, InvalidInputError, ModelFileError } from './errors.js';
-import { ImagePreprocessor } from './image.js';
+import { ParallelPreprocessor } from './parallel_preprocessor.js';
 import { resolveSource } from './model_source.js';
 import { RemoteModel } from './remote_model.js';
 import { scoreFromCosine } from './scoring.js';
@@ -138,6 +138,7 @@ export class Model {
   #text = null; // { session, tokenizer }
   #vision = null; // { session, preprocessor }
   #closed = false;
+  #turn = Promise.resolve();
   info;
   /** Where the last output tensor lived: 'gpu-buffer' when WebGPU ran the model, else 'cpu'. */
   lastOutputLocation = null;
@@ -211,24 +212,33 @@ export class Model {
       const { inputIds, attentionMask, dims } = tower.tokenizer.encodeBatch(batch, { padding: rules.padding });
       const feeds = { input_ids: new this.#ort.Tensor('int64', inputIds, dims) };
       if (tower.session.inputNames.includes('attention_mask')) feeds.attention_mask = new this.#ort.Tensor('int64', attentionMask, dims);
-      out.push(await this.#run(tower, feeds, batch.length, 'text'));
+      out.push(await this.#exclusive(() => this.#run(tower, feeds, batch.length, 'text')));
     }
     return this.#concat(out, texts.length);
   }
 
   /**
    * Embeds images: bytes (Uint8Array/ArrayBuffer), Blobs, ImageData or ImageBitmaps.
+   * A pipeline: the next batch decodes and preprocesses on its own thread (ParallelPreprocessor)
+   * while ONNX Runtime runs this one; concurrent calls share the pipeline (runs take turns).
    * @returns {Promise<Float32Array>} n × dim, L2-normalized
    */
   async embedImages(images) {
     this.#check();
     if (!Array.isArray(images)) images = [images];
     const tower = await this.#visionTower();
+    const size = this.#opts.batchSize;
+    // Started one batch ahead; a batch's failure is raised when it is reached, never left unhandled.
+    const prepare = (i) => {
+      const p = Promise.all(images.slice(i, i + size).map((img) => tower.preprocessor.preprocess(img)));
+      p.catch(() => {});
+      return p;
+    };
     const out = [];
-    for (let i = 0; i < images.length; i += this.#opts.batchSize) {
-      const batch = images.slice(i, i + this.#opts.batchSize);
-      const items = [];
-      for (const img of batch) items.push(await this.#pixels(tower.preprocessor, img));
+    let next = prepare(0);
+    for (let i = 0; i < images.length; i += size) {
+      const items = await next;
+      next = i + size < images.length ? prepare(i + size) : null;
       const [c, h, w] = items[0].dims;
       const data = new Float32Array(items.length * c * h * w);
       items.forEach((it, k) => {
@@ -236,7 +246,7 @@ export class Model {
         data.set(it.data, k * c * h * w);
       });
       const feeds = { pixel_values: new this.#ort.Tensor('float32', data, [items.length, c, h, w]) };
-      out.push(await this.#run(tower, feeds, items.length, 'image'));
+      out.push(await this.#exclusive(() => this.#run(tower, feeds, items.length, 'image')));
     }
     return this.#concat(out, images.length);
   }
@@ -263,16 +273,11 @@ export class Model {
     if (this.#closed) throw new ClosedError('Model is closed');
   }
 
-  async #pixels(pre, img) {
-    if (typeof ImageData !== 'undefined' && img instanceof ImageData) return pre.fromRGBA(img.data, img.width, img.height);
-    if (typeof ImageBitmap !== 'undefined' && img instanceof ImageBitmap) {
-      const canvas = new OffscreenCanvas(img.width, img.height);
-      const ctx = canvas.getContext('2d');
-      ctx.drawImage(img, 0, 0);
-      const d = ctx.getImageData(0, 0, img.width, img.height);
-      return pre.fromRGBA(d.data, d.width, d.height);
-    }
-    return pre.fromEncoded(img);
+  // One session run at a time: calls overlap in preprocessing, not in ONNX Runtime.
+  #exclusive(fn) {
+    const run = this.#turn.then(fn);
+    this.#turn = run.catch(() => {});
+    return run;
   }
 
   #concat(parts, n) {
@@ -347,7 +352,7 @@ export class Model {
   #visionTower() {
     this.#vision ??= (async () => {
       const file = `onnx/vision_model${DTYPE_SUFFIX[this.#opts.dtype]}.onnx`;
-      const preprocessor = await ImagePreprocessor.fromConfig(this.#files.preprocessor).catch((err) => {
+      const preprocessor = await ParallelPreprocessor.fromConfig(this.#files.preprocessor).catch((err) => {
         err.message = `preprocessor_config.json: ${err.message.replace(/^preprocessor_config\.json: /, '')}`;
         throw err;
       });
