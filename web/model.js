@@ -228,25 +228,39 @@ export class Model {
     if (!Array.isArray(images)) images = [images];
     const tower = await this.#visionTower();
     const size = this.#opts.batchSize;
-    // Started one batch ahead; a batch's failure is raised when it is reached, never left unhandled.
-    const prepare = (i) => {
-      const p = Promise.all(images.slice(i, i + size).map((img) => tower.preprocessor.preprocess(img)));
-      p.catch(() => {});
-      return p;
+    // Preprocessing runs up to two batches ahead of inference. Each run takes the images that are
+    // ready (at least one, at most a batch): the first run starts after one image, not a whole batch,
+    // and where decoding is the slower stage the runs stay small instead of waiting for it.
+    const queue = [];
+    let started = 0;
+    const refill = (consumed) => {
+      for (; started < images.length && started < consumed + 2 * size; started++) {
+        const entry = { ready: false };
+        entry.promise = tower.preprocessor.preprocess(images[started]);
+        entry.promise.then(() => { entry.ready = true; }, () => { entry.ready = true; });
+        queue.push(entry);
+      }
     };
     const out = [];
-    let next = prepare(0);
-    for (let i = 0; i < images.length; i += size) {
-      const items = await next;
-      next = i + size < images.length ? prepare(i + size) : null;
+    for (let i = 0; i < images.length;) {
+      refill(i);
+      await queue[i].promise;
+      // let results that arrived during the last run be delivered before taking the ready ones
+      if (queue[i + 1] && !queue[i + 1].ready) await new Promise((r) => setTimeout(r, 0));
+      let n = 1;
+      while (n < size && queue[i + n]?.ready) n++;
+      const items = await Promise.all(queue.slice(i, i + n).map((e) => e.promise));
       const [c, h, w] = items[0].dims;
-      const data = new Float32Array(items.length * c * h * w);
+      const data = new Float32Array(n * c * h * w);
       items.forEach((it, k) => {
         if (it.dims[1] !== h || it.dims[2] !== w) throw new InvalidInputError('DIMENSION_MISMATCH', 'embedImages: images preprocess to different sizes');
         data.set(it.data, k * c * h * w);
       });
-      const feeds = { pixel_values: new this.#ort.Tensor('float32', data, [items.length, c, h, w]) };
-      out.push(await this.#exclusive(() => this.#run(tower, feeds, items.length, 'image')));
+      for (let k = i; k < i + n; k++) queue[k] = null; // their pixels can go
+      i += n;
+      refill(i);
+      const feeds = { pixel_values: new this.#ort.Tensor('float32', data, [n, c, h, w]) };
+      out.push(await this.#exclusive(() => this.#run(tower, feeds, n, 'image')));
     }
     return this.#concat(out, images.length);
   }

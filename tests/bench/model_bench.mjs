@@ -69,6 +69,8 @@ export async function modelBench() {
     await page.goto(`${origin}/tests/browser/bench.html`);
     await page.waitForFunction(() => window.ready === true, null, { timeout: 60000 });
     const im = await page.evaluate(([u, c]) => window.benchImage(u, c), [big, '/build/bench-vitb32/preprocessor_config.json']).catch(fail);
+    const dec = await page.evaluate(([u, c]) => window.benchDecode(u, c), [urls, '/build/bench-vitb32/preprocessor_config.json']).catch(fail);
+    console.log(`Decode + preprocess alone, the same ${urls.length} photos, one thread: clipfind ${dec.ours.toFixed(0)} ms/image (beside inference), transformers.js ${dec.theirs.toFixed(0)} ms/image (before it)`);
     console.log('4032x3024 JPEG -> 3x224x224 in Chromium, one thread, median of 5');
     console.log(`  clipfind, createImageBitmap + PIL-exact resize   ${im.bitmap.toFixed(0)} ms  (${(im.transformers / im.bitmap).toFixed(2)}x faster than transformers.js)`);
     console.log(`  clipfind, WASM decode + resize (PIL-exact)       ${im.wasm.toFixed(0)} ms  (${(im.transformers / im.wasm).toFixed(2)}x)`);

@@ -96,6 +96,7 @@ window.benchImage = async (url, configUrl) => {
   };
   const wasmPath = () => pre.fromEncoded(blob);
   tjs.env.allowRemoteModels = false;
+  tjs.env.allowLocalModels = true;
   tjs.env.localModelPath = new URL('/', location.href).href;
   const dir = new URL(configUrl, location.href).pathname.replace(/^\/|\/preprocessor_config\.json$/g, '');
   const processor = await tjs.AutoProcessor.from_pretrained(dir);
@@ -111,4 +112,23 @@ window.benchImage = async (url, configUrl) => {
     return t.sort((a, b) => a - b)[2];
   };
   return { bitmap: await med(bitmapPath), wasm: await med(wasmPath), transformers: await med(theirs) };
+};
+
+// Decode + preprocess alone of a set of photos, one after another on this thread: what each library's
+// images/s above spends besides inference (clipfind's runs beside inference, transformers.js's before).
+window.benchDecode = async (urls, configUrl) => {
+  const { ImagePreprocessor } = await import('../../web/index.js');
+  const blobs = await Promise.all(urls.map((u) => fetch(u).then((r) => r.blob())));
+  const pre = await ImagePreprocessor.fromConfig(await fetch(configUrl).then((r) => r.text()));
+  tjs.env.allowRemoteModels = false;
+  tjs.env.allowLocalModels = true;
+  tjs.env.localModelPath = new URL('/', location.href).href;
+  const processor = await tjs.AutoProcessor.from_pretrained(new URL(configUrl, location.href).pathname.replace(/^\/|\/preprocessor_config\.json$/g, ''));
+  const each = async (fn) => {
+    await fn(blobs[0]);
+    const t0 = performance.now();
+    for (const b of blobs) await fn(b);
+    return (performance.now() - t0) / blobs.length;
+  };
+  return { ours: await each((b) => pre.fromEncoded(b)), theirs: await each(async (b) => processor(await tjs.RawImage.fromBlob(b))) };
 };
