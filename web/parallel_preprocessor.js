@@ -3,14 +3,39 @@
 // batch (synchronously, on the model's thread), the next images decode beside it. A 12 MP JPEG takes
 // about as long to decode as ViT-B/32 takes to embed it on one WASM thread, so this is where indexing
 // real photos gains most. Where no worker can start (Node, a CSP without worker-src, a failed start)
-// the same work runs in this thread, in order: same results, no overlap.
+// the same work runs in this thread, in order: same results, no overlap. In Node the worker is a
+// worker_threads Worker (the CLI's indexing overlaps the same way).
+import { isNode, nodeImport } from './env.js';
 import { makeError } from './errors.js';
 import { ImagePreprocessor } from './image.js';
 
 // Served unbundled, the worker starts from a blob-URL bootstrap that imports the file by its URL: a
 // blob worker inherits its creator's service worker, so it also loads offline (see remote_model.js).
 // Bundlers recognise the literal `new Worker(new URL(...), ...)` form and bundle the worker with it.
-function startWorker() {
+async function startWorker() {
+  if (isNode) {
+    const { Worker: NodeWorker } = await nodeImport('node:worker_threads');
+    const w = new NodeWorker(new URL('./preprocess_worker.js', import.meta.url));
+    // Referenced only while it owes answers: an idle preprocessor never keeps the process alive.
+    let owed = 0;
+    w.unref();
+    // the Web Worker interface the rest of this file uses
+    const shim = {
+      postMessage: (m, t) => {
+        if (owed++ === 0) w.ref();
+        w.postMessage(m, t);
+      },
+      terminate: () => w.terminate(),
+      onmessage: null,
+      onerror: null,
+    };
+    w.on('message', (data) => {
+      if (--owed === 0) w.unref();
+      shim.onmessage?.({ data });
+    });
+    w.on('error', (err) => shim.onerror?.({ message: err.message }));
+    return shim;
+  }
   if (typeof Worker === 'undefined') return null;
   try {
     if (import.meta.url.endsWith('/parallel_preprocessor.js')) {
@@ -40,7 +65,7 @@ export class ParallelPreprocessor {
   /** @param {string} configText preprocessor_config.json's text */
   static async fromConfig(configText, { offThread = true } = {}) {
     const pp = new ParallelPreprocessor(await ImagePreprocessor.fromConfig(configText));
-    if (offThread) pp.#start(configText);
+    if (offThread) await pp.#start(configText);
     return pp;
   }
 
@@ -69,8 +94,8 @@ export class ParallelPreprocessor {
     this.#pending.clear();
   }
 
-  #start(configText) {
-    const worker = startWorker();
+  async #start(configText) {
+    const worker = await startWorker().catch(() => null);
     if (!worker) return;
     this.#worker = worker;
     worker.onmessage = (e) => {

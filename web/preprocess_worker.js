@@ -1,20 +1,31 @@
 // Worker side of ParallelPreprocessor: decodes and preprocesses images (the WASM core, PIL-exact) on
-// its own thread, so the next images are ready while ONNX Runtime runs the current ones.
+// its own thread, so the next images are ready while ONNX Runtime runs the current ones. A Web Worker
+// in browsers, a worker_threads Worker in Node.
+import { isNode, nodeImport } from './env.js';
 import { ImagePreprocessor } from './image.js';
 
+let port = isNode ? null : self;
 let pre = null;
 
-self.onmessage = async (e) => {
-  const { id, config, input } = e.data;
+async function handle({ id, config, input }) {
   try {
     if (config !== undefined) {
       pre = await ImagePreprocessor.fromConfig(config);
-      self.postMessage({ id, result: null });
+      port.postMessage({ id, result: null });
       return;
     }
     const { data, dims } = await pre.fromEncoded(input);
-    self.postMessage({ id, result: { data, dims } }, [data.buffer]);
+    port.postMessage({ id, result: { data, dims } }, [data.buffer]);
   } catch (err) {
-    self.postMessage({ id, error: { code: err.code ?? 'INTERNAL', message: String(err.message ?? err) } });
+    port.postMessage({ id, error: { code: err.code ?? 'INTERNAL', message: String(err.message ?? err) } });
   }
-};
+}
+
+// (no top-level await: bundlers may build workers as classic scripts; a worker_threads port keeps the
+// messages that arrive before its listener)
+if (isNode) {
+  nodeImport('node:worker_threads').then(({ parentPort }) => {
+    port = parentPort;
+    port.on('message', handle);
+  });
+} else self.onmessage = (e) => handle(e.data);
