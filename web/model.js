@@ -228,15 +228,18 @@ export class Model {
     if (!Array.isArray(images)) images = [images];
     const tower = await this.#visionTower();
     const size = this.#opts.batchSize;
-    // Preprocessing runs up to two batches ahead of inference. Each run takes the images that are
-    // ready (at least one, at most a batch): the first run starts after one image, not a whole batch,
-    // and where decoding is the slower stage the runs stay small instead of waiting for it.
+    const pre = tower.preprocessor;
+    // Overlapped (cores to spare): preprocessing runs up to two batches ahead of inference, and each
+    // run takes the images that are ready (at least one, at most a batch), so the first run starts
+    // after one image and, where decoding is the slower stage, runs stay small instead of waiting.
+    // Gated (ORT's threads take every core): a batch decodes on all cores, then runs alone.
+    const ahead = pre.gated ? size : 2 * size;
     const queue = [];
     let started = 0;
     const refill = (consumed) => {
-      for (; started < images.length && started < consumed + 2 * size; started++) {
+      for (; started < images.length && started < consumed + ahead; started++) {
         const entry = { ready: false };
-        entry.promise = tower.preprocessor.preprocess(images[started]);
+        entry.promise = pre.preprocess(images[started]);
         entry.promise.then(() => { entry.ready = true; }, () => { entry.ready = true; });
         queue.push(entry);
       }
@@ -244,12 +247,16 @@ export class Model {
     const out = [];
     for (let i = 0; i < images.length;) {
       refill(i);
-      await queue[i].promise;
-      // let results that arrived during the last run be delivered before taking the ready ones
-      if (queue[i + 1] && !queue[i + 1].ready) await new Promise((r) => setTimeout(r, 0));
-      let n = 1;
-      while (n < size && queue[i + n]?.ready) n++;
+      let n = Math.min(size, images.length - i);
+      if (!pre.gated) {
+        await queue[i].promise;
+        // let results that arrived during the last run be delivered before taking the ready ones
+        if (queue[i + 1] && !queue[i + 1].ready) await new Promise((r) => setTimeout(r, 0));
+        n = 1;
+        while (n < size && queue[i + n]?.ready) n++;
+      }
       const items = await Promise.all(queue.slice(i, i + n).map((e) => e.promise));
+      if (pre.gated) await pre.settled(); // other calls' decoding too: nothing decodes during the run
       const [c, h, w] = items[0].dims;
       const data = new Float32Array(n * c * h * w);
       items.forEach((it, k) => {
@@ -258,7 +265,7 @@ export class Model {
       });
       for (let k = i; k < i + n; k++) queue[k] = null; // their pixels can go
       i += n;
-      refill(i);
+      if (!pre.gated) refill(i);
       const feeds = { pixel_values: new this.#ort.Tensor('float32', data, [n, c, h, w]) };
       out.push(await this.#exclusive(() => this.#run(tower, feeds, n, 'image')));
     }
@@ -366,7 +373,9 @@ export class Model {
   #visionTower() {
     this.#vision ??= (async () => {
       const file = `onnx/vision_model${DTYPE_SUFFIX[this.#opts.dtype]}.onnx`;
-      const preprocessor = await ParallelPreprocessor.fromConfig(this.#files.preprocessor).catch((err) => {
+      // inference's share of the cores decides how decoding overlaps it (ParallelPreprocessor)
+      const computeThreads = this.info.backend === 'wasm' ? this.#ort.env.wasm.numThreads : 0;
+      const preprocessor = await ParallelPreprocessor.fromConfig(this.#files.preprocessor, { computeThreads }).catch((err) => {
         err.message = `preprocessor_config.json: ${err.message.replace(/^preprocessor_config\.json: /, '')}`;
         throw err;
       });

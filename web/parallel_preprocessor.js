@@ -1,15 +1,26 @@
-// ParallelPreprocessor: image decode + preprocessing on a thread of its own (a dedicated worker running
-// web/preprocess_worker.js), so that Model.embedImages is a pipeline: while ONNX Runtime runs one
-// batch (synchronously, on the model's thread), the next images decode beside it. A 12 MP JPEG takes
-// about as long to decode as ViT-B/32 takes to embed it on one WASM thread, so this is where indexing
-// real photos gains most. Where no worker can start (Node, a CSP without worker-src, a failed start)
-// the same work runs in this thread, in order: same results, no overlap. In Node the worker is a
-// worker_threads Worker (the CLI's indexing overlaps the same way).
+// ParallelPreprocessor: image decode + preprocessing on threads of their own (dedicated workers running
+// web/preprocess_worker.js), so that Model.embedImages is a pipeline. ONNX Runtime runs a batch
+// synchronously on the model's thread; a 12 MP JPEG takes about as long to decode and resize as
+// ViT-B/32 (q8) takes to embed it, so where decoding waits for inference, real photos index at half speed.
+// - Cores to spare (more than ORT's threads): one worker per spare core decodes the next images while
+//   ORT runs (requests are posted ahead, so workers keep going while the model's thread is busy).
+// - No core to spare (ORT's threads take them all): decoding beside a multi-threaded ORT run slows the
+//   run more than it gains (its threads wait for each other), so the two alternate instead, and a batch
+//   decodes on every core at once (`gated`).
+// Where no worker can start (a CSP without worker-src, a failed start) the same work runs in this
+// thread, in order: same results, no overlap. In Node the workers are worker_threads Workers.
 import { isNode, nodeImport } from './env.js';
 import { makeError } from './errors.js';
 import { ImagePreprocessor } from './image.js';
 
-// Served unbundled, the worker starts from a blob-URL bootstrap that imports the file by its URL: a
+const MAX_WORKERS = 3; // each holds a WASM heap big enough for a 12 MP photo
+
+async function cores() {
+  if (isNode) return (await nodeImport('node:os')).availableParallelism?.() ?? 2;
+  return (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) || 2;
+}
+
+// Served unbundled, a worker starts from a blob-URL bootstrap that imports the file by its URL: a
 // blob worker inherits its creator's service worker, so it also loads offline (see remote_model.js).
 // Bundlers recognise the literal `new Worker(new URL(...), ...)` form and bundle the worker with it.
 async function startWorker() {
@@ -53,79 +64,111 @@ function isRaster(img) {
   return (typeof ImageData !== 'undefined' && img instanceof ImageData) || (typeof ImageBitmap !== 'undefined' && img instanceof ImageBitmap);
 }
 
+const workerFailed = () => Object.assign(new Error('preprocess worker failed'), { workerFailed: true });
+
+// One worker and the answers it owes.
+class Lane {
+  pending = new Map();
+  next = 1;
+  dead = false;
+
+  constructor(worker) {
+    this.worker = worker;
+    worker.onmessage = (e) => {
+      const { id, result, error } = e.data;
+      const p = this.pending.get(id);
+      if (!p) return;
+      this.pending.delete(id);
+      if (error) p.reject(makeError(error.code, error.message));
+      else p.resolve(result);
+    };
+    // A worker that cannot load (blocked, missing file) fails what it owes: that work falls back to
+    // the calling thread, and the lane takes no more.
+    worker.onerror = (e) => {
+      e.preventDefault?.();
+      this.close(workerFailed());
+    };
+  }
+
+  call(msg) {
+    if (this.dead) return Promise.reject(workerFailed());
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, ...msg });
+    });
+  }
+
+  close(reason) {
+    if (this.dead) return;
+    this.dead = true;
+    this.worker.terminate();
+    for (const p of this.pending.values()) p.reject(reason);
+    this.pending.clear();
+  }
+}
+
 export class ParallelPreprocessor {
   #local; // the in-thread preprocessor: ImageData/ImageBitmap inputs, and the fallback
-  #worker = null;
-  #ready = null; // resolves true once the worker answered its config, false if it cannot be used
-  #pending = new Map();
-  #next = 1;
+  #lanes = [];
+  #owed = new Set(); // requests not answered yet (what a gated run waits for)
+  gated = false;
 
   constructor(local) { this.#local = local; }
 
-  /** @param {string} configText preprocessor_config.json's text */
-  static async fromConfig(configText, { offThread = true } = {}) {
+  /**
+   * @param {string} configText preprocessor_config.json's text
+   * @param {{computeThreads?: number, offThread?: boolean}} [options] computeThreads: the threads
+   *   inference takes on this machine's cores (ORT's WASM threads; 0 on WebGPU)
+   */
+  static async fromConfig(configText, { computeThreads = 1, offThread = true } = {}) {
     const pp = new ParallelPreprocessor(await ImagePreprocessor.fromConfig(configText));
-    if (offThread) await pp.#start(configText);
+    if (!offThread) return pp;
+    const n = await cores();
+    pp.gated = computeThreads >= n;
+    const count = Math.max(1, Math.min(MAX_WORKERS, pp.gated ? n : n - computeThreads));
+    const lanes = [];
+    for (let i = 0; i < count; i++) {
+      const worker = await startWorker().catch(() => null);
+      if (worker) lanes.push(new Lane(worker));
+    }
+    const ok = await Promise.all(lanes.map((l) => l.call({ config: configText }).then(() => true, () => false)));
+    pp.#lanes = lanes.filter((l, i) => {
+      if (!ok[i]) l.close(workerFailed());
+      return ok[i];
+    });
+    if (!pp.#lanes.length) pp.gated = false;
     return pp;
   }
 
-  /** Whether images decode on a thread of their own (false until the worker answered, or without one). */
-  async offThread() { return this.#ready ? this.#ready : false; }
+  /** How many workers decode (0: this thread does). */
+  get workers() { return this.#lanes.filter((l) => !l.dead).length; }
+
+  /** Resolves once every request made so far is answered. */
+  async settled() {
+    while (this.#owed.size) await Promise.allSettled([...this.#owed]);
+  }
 
   /** One image (bytes, Blob, ImageData or ImageBitmap) to float32 CHW: {data, dims}. */
-  async preprocess(img) {
-    if (isRaster(img)) return this.#raster(img);
-    if (this.#ready && (await this.#ready)) {
-      const bytes = img instanceof Blob ? img : img instanceof ArrayBuffer ? new Uint8Array(img) : img;
-      try {
-        return await this.#call({ input: bytes });
-      } catch (err) {
-        if (!err.workerFailed) throw err;
-      }
-    }
-    return this.#local.fromEncoded(img);
+  preprocess(img) {
+    if (isRaster(img)) return Promise.resolve().then(() => this.#raster(img));
+    const lane = this.#lanes.filter((l) => !l.dead).sort((a, b) => a.pending.size - b.pending.size)[0];
+    if (!lane) return this.#local.fromEncoded(img);
+    const input = img instanceof ArrayBuffer ? new Uint8Array(img) : img;
+    const p = lane.call({ input }).catch((err) => {
+      if (err.workerFailed) return this.#local.fromEncoded(img);
+      throw err;
+    });
+    this.#owed.add(p);
+    const done = () => this.#owed.delete(p);
+    p.then(done, done);
+    return p;
   }
 
   close() {
     this.#local.close();
-    this.#worker?.terminate();
-    this.#worker = null;
-    for (const p of this.#pending.values()) p.reject(makeError('CLOSED', 'ImagePreprocessor is closed'));
-    this.#pending.clear();
-  }
-
-  async #start(configText) {
-    const worker = await startWorker().catch(() => null);
-    if (!worker) return;
-    this.#worker = worker;
-    worker.onmessage = (e) => {
-      const { id, result, error } = e.data;
-      const p = this.#pending.get(id);
-      if (!p) return;
-      this.#pending.delete(id);
-      if (error) p.reject(makeError(error.code, error.message));
-      else p.resolve(result);
-    };
-    // A worker that cannot load (blocked, missing file) fails every request: they fall back to this
-    // thread, and so does everything after.
-    worker.onerror = (e) => {
-      e.preventDefault?.();
-      this.#ready = Promise.resolve(false);
-      worker.terminate();
-      if (this.#worker === worker) this.#worker = null;
-      for (const p of this.#pending.values()) p.reject(Object.assign(new Error('preprocess worker failed'), { workerFailed: true }));
-      this.#pending.clear();
-    };
-    this.#ready = this.#call({ config: configText }).then(() => true, () => false);
-  }
-
-  #call(msg) {
-    if (!this.#worker) return Promise.reject(Object.assign(new Error('no preprocess worker'), { workerFailed: true }));
-    const id = this.#next++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, ...msg });
-    });
+    for (const l of this.#lanes) l.close(makeError('CLOSED', 'ImagePreprocessor is closed'));
+    this.#lanes = [];
   }
 
   #raster(img) {

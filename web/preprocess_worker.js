@@ -23,9 +23,12 @@ async function handle({ id, config, input }) {
 
 // (no top-level await: bundlers may build workers as classic scripts; a worker_threads port keeps the
 // messages that arrive before its listener)
+// One request at a time, in order (the config first).
+let turn = Promise.resolve();
+const receive = (msg) => { turn = turn.then(() => handle(msg)); };
 if (isNode) {
   nodeImport('node:worker_threads').then(({ parentPort }) => {
     port = parentPort;
-    port.on('message', handle);
+    port.on('message', receive);
   });
-} else self.onmessage = (e) => handle(e.data);
+} else self.onmessage = (e) => receive(e.data);
