@@ -72,9 +72,10 @@ function plainMeta(meta) {
   return copy;
 }
 
-// Image embeddings Library.add keeps requested at once: enough for the model to decode the next photo
-// while it runs one, few enough that a cancel waits for little.
-const IN_FLIGHT = 3;
+// Library.add sends images to the model GROUP per call with GROUPS_IN_FLIGHT calls outstanding: enough
+// for the model to decode the next photos while it runs some, and to batch them.
+const GROUP = 4;
+const GROUPS_IN_FLIGHT = 2;
 
 function aborted(signal) {
   if (signal?.aborted) throw Object.assign(new ClipfindError('ABORTED', 'indexing was cancelled'), { name: 'AbortError' });
@@ -247,32 +248,38 @@ export class Library {
           done++;
         }
       }
-      // Embed image by image inside the batch so one broken file fails alone, with a few calls in
-      // flight: the model decodes the next images while it runs this one (its pipeline), and a
-      // cancel waits for at most those few.
+      // Images go to the model a few per call, two calls in flight: it decodes the next ones while it
+      // runs these (its pipeline) and batches them. A call that fails is redone image by image, so one
+      // broken file fails alone. A cancel does not wait for the calls in flight (their results are dropped).
       const ok = [];
-      const start = (b) => {
-        b.result = this.#model.embedImages([b.bytes]).then((vector) => ({ vector }), (error) => ({ error }));
-      };
-      batch.slice(0, IN_FLIGHT).forEach(start);
-      for (let k = 0; k < batch.length; k++) {
-        const b = batch[k];
-        if (signal?.aborted) await Promise.all(batch.slice(k, k + IN_FLIGHT).map((x) => x.result));
+      const dim = this.#modelInfo.dim;
+      const groups = [];
+      for (let g = 0; g < batch.length; g += GROUP) groups.push(batch.slice(g, g + GROUP));
+      const one = (b) => this.#model.embedImages([b.bytes]).then((vector) => ({ vector }), (error) => ({ error }));
+      const embed = (group) => this.#model.embedImages(group.map((b) => b.bytes)).then(
+        (v) => (v.length === group.length * dim ? group.map((b, j) => ({ vector: v.slice(j * dim, (j + 1) * dim) })) : Promise.all(group.map(one))),
+        (error) => (group.length === 1 ? [{ error }] : Promise.all(group.map(one))));
+      const results = groups.map(() => null);
+      const start = (g) => { if (groups[g]) results[g] = embed(groups[g]); };
+      for (let g = 0; g < GROUPS_IN_FLIGHT; g++) start(g);
+      for (let g = 0; g < groups.length; g++) {
         aborted(signal);
-        if (batch[k + IN_FLIGHT]) start(batch[k + IN_FLIGHT]);
-        const { vector, error } = await b.result;
-        if (error) summary.failed.push({ id: b.item.id, error });
-        else {
-          b.vector = vector;
-          ok.push(b);
-        }
-        done++;
+        start(g + GROUPS_IN_FLIGHT);
+        const got = await results[g];
+        aborted(signal);
+        groups[g].forEach((b, j) => {
+          if (got[j].error) summary.failed.push({ id: b.item.id, error: got[j].error });
+          else {
+            b.vector = got[j].vector;
+            ok.push(b);
+          }
+          done++;
+        });
         report();
       }
       const captioned = ok.filter((b) => typeof b.item.caption === 'string' && b.item.caption.trim());
       const capVectors = captioned.length ? await this.#model.embedTexts(captioned.map((b) => b.item.caption)) : null;
       const neutral = await this.#neutralEmbeddings();
-      const dim = this.#modelInfo.dim;
       captioned.forEach((b, k) => { b.capVector = capVectors.subarray(k * dim, (k + 1) * dim); });
       for (const b of ok) {
         const info = await imageInfo(b.bytes).catch(() => ({ dateTaken: '' }));
