@@ -250,7 +250,7 @@ export class Library {
       }
       // Images go to the model a few per call, two calls in flight: it decodes the next ones while it
       // runs these (its pipeline) and batches them. A call that fails is redone image by image, so one
-      // broken file fails alone. A cancel does not wait for the calls in flight (their results are dropped).
+      // broken file fails alone. A cancel keeps what was embedded and drops the calls in flight.
       const ok = [];
       const dim = this.#modelInfo.dim;
       const groups = [];
@@ -262,11 +262,9 @@ export class Library {
       const results = groups.map(() => null);
       const start = (g) => { if (groups[g]) results[g] = embed(groups[g]); };
       for (let g = 0; g < GROUPS_IN_FLIGHT; g++) start(g);
-      for (let g = 0; g < groups.length; g++) {
-        aborted(signal);
+      for (let g = 0; g < groups.length && !signal?.aborted; g++) {
         start(g + GROUPS_IN_FLIGHT);
         const got = await results[g];
-        aborted(signal);
         groups[g].forEach((b, j) => {
           if (got[j].error) summary.failed.push({ id: b.item.id, error: got[j].error });
           else {
@@ -308,6 +306,8 @@ export class Library {
         this.#items.set(id, record);
       }
       this.#slots = null;
+      // Cancelled: what was embedded before the cancel is in (progress counted it), the rest is not.
+      aborted(signal);
     }
     report();
     return summary;

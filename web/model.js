@@ -228,18 +228,15 @@ export class Model {
     if (!Array.isArray(images)) images = [images];
     const tower = await this.#visionTower();
     const size = this.#opts.batchSize;
-    const pre = tower.preprocessor;
-    // Overlapped (cores to spare): preprocessing runs up to two batches ahead of inference, and each
-    // run takes the images that are ready (at least one, at most a batch), so the first run starts
-    // after one image and, where decoding is the slower stage, runs stay small instead of waiting.
-    // Gated (ORT's threads take every core): a batch decodes on all cores, then runs alone.
-    const ahead = pre.gated ? size : 2 * size;
+    // Preprocessing runs up to two batches ahead of inference (ParallelPreprocessor's workers), and
+    // each run takes the images that are ready (at least one, at most a batch): the first run starts
+    // after one image, and where decoding is the slower stage runs stay small instead of waiting.
     const queue = [];
     let started = 0;
     const refill = (consumed) => {
-      for (; started < images.length && started < consumed + ahead; started++) {
+      for (; started < images.length && started < consumed + 2 * size; started++) {
         const entry = { ready: false };
-        entry.promise = pre.preprocess(images[started]);
+        entry.promise = tower.preprocessor.preprocess(images[started]);
         entry.promise.then(() => { entry.ready = true; }, () => { entry.ready = true; });
         queue.push(entry);
       }
@@ -247,16 +244,12 @@ export class Model {
     const out = [];
     for (let i = 0; i < images.length;) {
       refill(i);
-      let n = Math.min(size, images.length - i);
-      if (!pre.gated) {
-        await queue[i].promise;
-        // let results that arrived during the last run be delivered before taking the ready ones
-        if (queue[i + 1] && !queue[i + 1].ready) await new Promise((r) => setTimeout(r, 0));
-        n = 1;
-        while (n < size && queue[i + n]?.ready) n++;
-      }
+      await queue[i].promise;
+      // let results that arrived during the last run be delivered before taking the ready ones
+      if (queue[i + 1] && !queue[i + 1].ready) await new Promise((r) => setTimeout(r, 0));
+      let n = 1;
+      while (n < size && queue[i + n]?.ready) n++;
       const items = await Promise.all(queue.slice(i, i + n).map((e) => e.promise));
-      if (pre.gated) await pre.settled(); // other calls' decoding too: nothing decodes during the run
       const [c, h, w] = items[0].dims;
       const data = new Float32Array(n * c * h * w);
       items.forEach((it, k) => {
@@ -265,7 +258,7 @@ export class Model {
       });
       for (let k = i; k < i + n; k++) queue[k] = null; // their pixels can go
       i += n;
-      if (!pre.gated) refill(i);
+      refill(i);
       const feeds = { pixel_values: new this.#ort.Tensor('float32', data, [n, c, h, w]) };
       out.push(await this.#exclusive(() => this.#run(tower, feeds, n, 'image')));
     }

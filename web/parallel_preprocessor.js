@@ -1,14 +1,12 @@
 // ParallelPreprocessor: image decode + preprocessing on threads of their own (dedicated workers running
 // web/preprocess_worker.js), so that Model.embedImages is a pipeline. ONNX Runtime runs a batch
 // synchronously on the model's thread; a 12 MP JPEG takes about as long to decode and resize as
-// ViT-B/32 (q8) takes to embed it, so where decoding waits for inference, real photos index at half speed.
-// - Cores to spare (more than ORT's threads): one worker per spare core decodes the next images while
-//   ORT runs (requests are posted ahead, so workers keep going while the model's thread is busy).
-// - No core to spare (ORT's threads take them all): decoding beside a multi-threaded ORT run slows the
-//   run more than it gains (its threads wait for each other), so the two alternate instead, and a batch
-//   decodes on every core at once (`gated`).
-// Where no worker can start (a CSP without worker-src, a failed start) the same work runs in this
-// thread, in order: same results, no overlap. In Node the workers are worker_threads Workers.
+// ViT-B/32 (q8) takes to embed it, so where decoding waits for inference, real photos index at half
+// speed. One worker per core that ORT's threads leave (at least one, at most three) decodes the next
+// images while ORT runs; requests are posted ahead, so the workers keep going while the model's
+// thread is busy. Where no worker can start (a CSP without worker-src, a failed start) the same work
+// runs in the calling thread, in order: same results, no overlap. In Node the workers are
+// worker_threads Workers (the CLI's indexing overlaps the same way).
 import { isNode, nodeImport } from './env.js';
 import { makeError } from './errors.js';
 import { ImagePreprocessor } from './image.js';
@@ -111,8 +109,6 @@ class Lane {
 export class ParallelPreprocessor {
   #local; // the in-thread preprocessor: ImageData/ImageBitmap inputs, and the fallback
   #lanes = [];
-  #owed = new Set(); // requests not answered yet (what a gated run waits for)
-  gated = false;
 
   constructor(local) { this.#local = local; }
 
@@ -124,9 +120,7 @@ export class ParallelPreprocessor {
   static async fromConfig(configText, { computeThreads = 1, offThread = true } = {}) {
     const pp = new ParallelPreprocessor(await ImagePreprocessor.fromConfig(configText));
     if (!offThread) return pp;
-    const n = await cores();
-    pp.gated = computeThreads >= n;
-    const count = Math.max(1, Math.min(MAX_WORKERS, pp.gated ? n : n - computeThreads));
+    const count = Math.max(1, Math.min(MAX_WORKERS, (await cores()) - computeThreads));
     const lanes = [];
     for (let i = 0; i < count; i++) {
       const worker = await startWorker().catch(() => null);
@@ -137,17 +131,11 @@ export class ParallelPreprocessor {
       if (!ok[i]) l.close(workerFailed());
       return ok[i];
     });
-    if (!pp.#lanes.length) pp.gated = false;
     return pp;
   }
 
   /** How many workers decode (0: this thread does). */
   get workers() { return this.#lanes.filter((l) => !l.dead).length; }
-
-  /** Resolves once every request made so far is answered. */
-  async settled() {
-    while (this.#owed.size) await Promise.allSettled([...this.#owed]);
-  }
 
   /** One image (bytes, Blob, ImageData or ImageBitmap) to float32 CHW: {data, dims}. */
   preprocess(img) {
@@ -155,14 +143,10 @@ export class ParallelPreprocessor {
     const lane = this.#lanes.filter((l) => !l.dead).sort((a, b) => a.pending.size - b.pending.size)[0];
     if (!lane) return this.#local.fromEncoded(img);
     const input = img instanceof ArrayBuffer ? new Uint8Array(img) : img;
-    const p = lane.call({ input }).catch((err) => {
+    return lane.call({ input }).catch((err) => {
       if (err.workerFailed) return this.#local.fromEncoded(img);
       throw err;
     });
-    this.#owed.add(p);
-    const done = () => this.#owed.delete(p);
-    p.then(done, done);
-    return p;
   }
 
   close() {

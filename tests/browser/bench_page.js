@@ -62,7 +62,6 @@ window.bench = async ({ modelUrl, imageUrls, texts, dtype, threads, batchSize, r
   await pp.preprocess(blobs[0]);
   r.oursDecode = await best(() => Promise.all(blobs.map((b) => pp.preprocess(b))), 1);
   r.decodeWorkers = pp.workers;
-  r.gated = pp.gated;
   pp.close();
   if (texts) {
     await ours.embedTexts(texts.slice(0, 2));

@@ -260,15 +260,19 @@ test('demo: re-indexing on a model switch can be cancelled; the libraries stay c
 
       await page.selectOption('[data-testid=model-select]', 'catalog:clip-vit-base-patch32');
       await page.waitForSelector('[data-testid=switch-prompt]:not([hidden])', { timeout: 60000 });
-      await page.click('[data-testid=switch-reindex]');
       // Cancel from inside the page as soon as a few photos are re-indexed (a click from here could
       // come after the end: this model is small and fast).
-      const at = await page.waitForFunction(() => {
+      const cancelledAt = page.evaluate(() => new Promise((resolve) => {
         const p = document.querySelector('[data-testid=progress]');
-        if (document.getElementById('progress-bar').hidden || Number(p.dataset.done) < 3) return false;
-        document.getElementById('cancel').click();
-        return Number(p.dataset.done);
-      }, null, { timeout: 60000, polling: 'mutation' }).then((h) => h.jsonValue());
+        new MutationObserver((_, obs) => {
+          if (document.getElementById('progress-bar').hidden || Number(p.dataset.done) < 3) return;
+          document.getElementById('cancel').click();
+          obs.disconnect();
+          resolve(Number(p.dataset.done));
+        }).observe(document.body, { attributes: true, subtree: true });
+      }));
+      await page.click('[data-testid=switch-reindex]');
+      const at = await cancelledAt;
       const cancelled = await waitStatus(page, /^Cancelled\. Re-indexed with clipfind-test\/clip: \d+/);
       const k = Number(/Re-indexed with clipfind-test\/clip: (\d+), skipped 0 unchanged, 0 failed .* (\d+) photos indexed/.exec(cancelled)?.[1] ?? -1);
       console.log(`# cancelled at ${at}/${n}: ${k} re-indexed`);
