@@ -58,7 +58,8 @@ const decoders = {
     if (isNode) await mod.init(await nodeWasm('@jsquash/avif/codec/dec/avif_dec.wasm'));
     return mod.default;
   }),
-  // The single-file build: its .wasm is inlined, so it needs no URL of its own anywhere.
+  // The single-file build: its .wasm is inlined, so it needs no URL of its own anywhere. With it,
+  // this package's libde265 driver (imported here, so the app shell does not list it).
   heif: () => once('heif', async () => {
     let mod;
     try {
@@ -66,13 +67,15 @@ const decoders = {
     } catch (err) {
       mod = await importFallback('libheif-js/libheif-wasm/libheif-bundle.mjs', err);
     }
-    return mod.default();
+    const [L, { decodeHevcPlan }] = await Promise.all([mod.default(), import('./hevc_decode.js')]);
+    return { L, decodeHevcPlan };
   }),
 };
 
 const corrupt = (name, why) => new ImageError('INVALID_IMAGE', `${name} data is corrupt or truncated (${why})`);
 
-/** The primary image of a HEIF file, decoded by libheif with its irot/imir applied, as RGBA. */
+/** The primary image of a HEIF file, decoded by libheif with its irot/imir applied, as RGBA
+ * (for what web/hevc_decode.js does not decode: clean apertures, overlays, 10-bit, monochrome). */
 async function decodeHeif(L, bytes, name) {
   const ctx = L.heif_context_alloc();
   const handles = [];
@@ -112,12 +115,20 @@ async function decodeHeif(L, bytes, name) {
 /**
  * Decodes a WebP/HEIC/AVIF file whose header the core has read (`header` from foreignHeader).
  * @returns {Promise<{rgba: Uint8Array, width: number, height: number, orientation: number}>}
- *   orientation: what the pixels still need (EXIF for WebP, irot/imir for AVIF; libheif applies its own)
+ *   orientation: what the pixels still need (EXIF for WebP, irot/imir for AVIF and HEIC decoded through
+ *   libde265 directly; libheif applies its own)
  */
 export async function decodeForeign(bytes, header) {
   const { kind, name } = header;
   const decode = await decoders[kind]();
-  if (kind === 'heif') return { ...(await decodeHeif(decode, bytes, name)), orientation: 1 };
+  if (kind === 'heif') {
+    // HEVC planes from libde265 with its filters on, converted as heif-convert does; irot/imir are
+    // then applied by the core. What the plan does not cover, libheif decodes and turns itself.
+    const { L, decodeHevcPlan } = decode;
+    const direct = header.hevc && decodeHevcPlan(L, bytes, header.hevc, (why) => corrupt(name, why));
+    if (direct) return { ...direct, orientation: header.orientation };
+    return { ...(await decodeHeif(L, bytes, name)), orientation: 1 };
+  }
   let image;
   try {
     image = await decode(bytes);
