@@ -7,11 +7,7 @@
 namespace clipfind {
 namespace {
 
-using bmff::be16;
-using bmff::be32;
-using bmff::Box;
-using bmff::children;
-using bmff::find;
+using namespace bmff;  // be16, be32, Box, children, find
 
 // Bounds-checked big-endian reader over [pos, end); `ok` turns false on the first overrun.
 struct Reader {
