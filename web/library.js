@@ -3,11 +3,12 @@
 // and a versioned, checksummed file format that records the model identity.
 import { sha256Hex } from './digest.js';
 import { ClipfindError, CorruptDataError, InvalidInputError, NotFoundError } from './errors.js';
-import { FlatIndex } from './flat_index.js';
+import { FlatIndex, loadIndex } from './flat_index.js';
 import { imageInfo } from './image.js';
-import { checkIndexes, decodeLibraryFile, encodeLibraryFile, weightsProblem } from './library_file.js';
+import { checkIndexes, encodeLibraryFile, readLibraryFile, weightsProblem } from './library_file.js';
 import { exportSql, readRows, syncTo } from './library_pg.js';
-import { readStored, writeStored } from './library_store.js';
+import { openStored, writeStored } from './library_store.js';
+import { byteSource } from './byte_source.js';
 import { parseQuery, parseTerm } from './query.js';
 import { DEFAULT_CUTOFF, NULL_TEXTS, nullStats, robustStats } from './relevance.js';
 
@@ -147,34 +148,42 @@ export class Library {
     return new Library(model, await FlatIndex.create({ dim, storage }), await FlatIndex.create({ dim, storage }), info, weights);
   }
 
-  /** Reads toBytes() output; a damaged file is a CorruptDataError, another model a ModelMismatchError. */
-  static async fromBytes(bytes, model, { allowModelMismatch = false } = {}) {
-    if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
-    const file = decodeLibraryFile(bytes);
-    const { header } = file;
-    if (model && model.info.id !== header.model.id && !allowModelMismatch) {
-      throw new ModelMismatchError(`this library was indexed with ${header.model.id}, not ${model.info.id}: open it with that model, or re-index it (library.reindex)`, header.model, model.info);
-    }
-    const loaded = [];
+  /**
+   * Reads toBytes() output: bytes, a Blob/File or a ReadableStream, streamed straight into the indexes'
+   * WASM storage (the file is never whole in memory). A damaged file is a CorruptDataError, another
+   * model a ModelMismatchError.
+   */
+  static async fromBytes(bytes, model, options) {
+    return Library.#read(byteSource(bytes, 'Library.fromBytes'), model, options);
+  }
+
+  static async #read(source, model, { allowModelMismatch = false } = {}) {
+    let file;
     try {
-      loaded.push(await FlatIndex.fromBytes(file.images));
-      loaded.push(await FlatIndex.fromBytes(file.captions));
-      checkIndexes(header, ...loaded);
+      file = await readLibraryFile(source, {
+        loadIndex,
+        onHeader(header) {
+          if (model && model.info.id !== header.model.id && !allowModelMismatch) {
+            throw new ModelMismatchError(`this library was indexed with ${header.model.id}, not ${model.info.id}: open it with that model, or re-index it (library.reindex)`, header.model, model.info);
+          }
+        },
+      });
+      checkIndexes(file.header, file.images, file.captions);
     } catch (err) {
-      for (const index of loaded) index.close();
+      if (file) for (const index of [file.images, file.captions]) index.close();
       if (err instanceof CorruptDataError) err.message = err.message.replace(/^index bytes:/, 'library file: index:');
       throw err;
     }
-    const lib = new Library(model, loaded[0], loaded[1], header.model, header.weights ?? undefined);
+    const { header } = file;
+    const lib = new Library(model, file.images, file.captions, header.model, header.weights ?? undefined);
     for (const it of header.items) lib.#items.set(it.id, it);
     return lib;
   }
 
-  /** Opens a saved library: a file path in Node, a name in the browser's private storage. */
+  /** Opens a saved library (a file path in Node, a name in the browser's private storage), read in chunks. */
   static async open(name, model, options) {
-    const bytes = await readStored(name);
     try {
-      return await Library.fromBytes(bytes, model, options);
+      return await Library.#read(await openStored(name), model, options);
     } catch (err) {
       // Name the file: a person with several libraries needs to know which one is damaged.
       if (err instanceof ClipfindError && !err.message.startsWith(`${name}:`)) err.message = `${name}: ${err.message}`;
