@@ -18,8 +18,30 @@ function asBytes(chunk, what) {
   throw new InvalidInputError('INVALID_ARGUMENT', `${what}: a stream gave a chunk that is not bytes`);
 }
 
+// A Blob's byte stream read into one reused buffer leaves no garbage behind; where the stream is not a
+// byte stream, each slice's arrayBuffer() is a fresh buffer, collected whenever the engine next runs
+// its GC (so the peak memory of a read can run ahead of what it keeps).
 async function* blobChunks(blob) {
-  for (let at = 0; at < blob.size; at += CHUNK_BYTES) yield new Uint8Array(await blob.slice(at, at + CHUNK_BYTES).arrayBuffer());
+  let reader = null;
+  try {
+    reader = blob.stream().getReader({ mode: 'byob' });
+  } catch {
+    for (let at = 0; at < blob.size; at += CHUNK_BYTES) yield new Uint8Array(await blob.slice(at, at + CHUNK_BYTES).arrayBuffer());
+    return;
+  }
+  let buffer = new ArrayBuffer(Math.min(CHUNK_BYTES, Math.max(blob.size, 1)));
+  let done = false;
+  try {
+    while (!done) {
+      const read = await reader.read(new Uint8Array(buffer));
+      done = read.done;
+      if (read.value) buffer = read.value.buffer; // the same memory, handed back
+      if (!done) yield read.value;
+    }
+  } finally {
+    if (!done) await reader.cancel().catch(() => {});
+    reader.releaseLock();
+  }
 }
 
 async function* streamChunks(stream, what) {
