@@ -22,7 +22,6 @@ window.storeLibrary = async (url, name) => {
   const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
   await w.write(bytes);
   await w.close();
-  window.gc?.();
 };
 
 // Library.open of the stored file: the WASM heap before and after, the JS heap it kept, one search.
