@@ -10,7 +10,8 @@ float dot_f32(const float* a, const float* b, size_t n);
 // q is f32, v is binary16: converts on the fly (the exact conversion's dot product).
 float dot_f16(const float* q, const uint16_t* v, size_t n);
 // The f16 scan proper takes the query pre-scaled by 2^112 (exact: a power of two), which lets it
-// widen halves with bit moves alone; half_query makes that copy once per search. dot_f16 and
+// widen halves with bit moves alone; half_query makes that copy once per search (each 8 values in the
+// order the kernels widen halves: evens, then odds). dot_f16 and
 // dot_f16_rows are these with the copy made per call.
 constexpr float kHalfQueryScale = 0x1p112f;
 std::vector<float> half_query(const float* q, size_t n);
