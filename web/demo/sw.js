@@ -5,7 +5,7 @@ const CACHE = 'clipfind-app-v1';
 const SHELL = ['./', './index.html', './demo.js', './demo.css', './manifest.webmanifest',
   '../index.js', '../errors.js', '../wasm.js', '../flat_index.js', '../tokenizer.js', '../image.js', '../image_codecs.js', '../model.js',
   '../model_source.js', '../remote_model.js', '../worker.js', '../library.js', '../library_file.js', '../library_store.js', '../query.js', '../relevance.js', '../library_pg.js',
-  '../crc32.js', '../env.js', '../builtin_models.js', '../scoring.js', '../digest.js', '../wasm/clipfind.mjs', '../wasm/clipfind.wasm',
+  '../crc32.js', '../byte_source.js', '../env.js', '../builtin_models.js', '../scoring.js', '../digest.js', '../wasm/clipfind.mjs', '../wasm/clipfind.wasm',
   '../../models/catalog.json', '../../models/tiny/config.json', '../../models/tiny/preprocessor_config.json',
   '../../models/tiny/tokenizer.json', '../../models/tiny/tokenizer_config.json',
   '../../models/tiny/onnx/text_model.onnx', '../../models/tiny/onnx/vision_model.onnx'];
