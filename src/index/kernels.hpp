@@ -19,8 +19,8 @@ float dot_f16_half_query(const float* qh, const uint16_t* v, size_t n);
 void dot_f16_rows_half_query(const float* qh, const uint16_t* rows, size_t dim, size_t count, float* out);
 // q is the quantized query widened to i16 (so the widening happens once per query, not per item).
 int32_t dot_i8(const int16_t* q, const int8_t* v, size_t n);
-// Scores `count` consecutive rows of `dim` values against one query: out[r] = <q, rows[r]>.
-// Rows are processed four at a time so each query load serves four rows.
+// Scores `count` consecutive rows of `dim` values against one query: out[r] = <q, rows[r]>, each
+// exactly as the single-row kernel scores it.
 void dot_f32_rows(const float* q, const float* rows, size_t dim, size_t count, float* out);
 void dot_f16_rows(const float* q, const uint16_t* rows, size_t dim, size_t count, float* out);
 void dot_i8_rows(const int16_t* q, const int8_t* rows, size_t dim, size_t count, int32_t* out);
