@@ -2,7 +2,7 @@
 // time, so the JS heap never holds the whole file next to the index built from it. A source is bytes
 // (read as views, no copy), a Blob or File (read a slice at a time), a ReadableStream of bytes, or an
 // (async) iterable of Uint8Array chunks.
-import { CorruptDataError, InvalidInputError } from './errors.js';
+import { InvalidInputError } from './errors.js';
 import { crc32 } from './crc32.js';
 
 /** The size of the pieces read from a Blob, and the most a byte source hands on at once. */
@@ -194,5 +194,3 @@ export class ByteReader {
     return n;
   }
 }
-
-export const corrupt = (prefix) => (why) => new CorruptDataError('CORRUPT_DATA', `${prefix}: ${why}`);
