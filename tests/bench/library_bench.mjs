@@ -55,9 +55,9 @@ function openInNode(file) {
   const p = spawnSync(process.execPath, ['--expose-gc', child, 'library-open', file], { encoding: 'utf8' });
   if (p.status !== 0) throw new Error(`memory_child library-open: ${p.stderr}`);
   const r = JSON.parse(p.stdout.trim().split('\n').pop());
-  const MB = 1e6, grown = r.heap - r.heap0;
+  const MB = 1e6, transient = r.peakGrowth - r.rssGrowth;
   console.log(`  Node, Library.open of it (fresh process): WASM heap ${(r.heap / MB).toFixed(0)} MB = ${(r.heap / r.raw).toFixed(2)}x raw (goal <= ${((1.2 * r.raw + 40 * MB) / MB).toFixed(0)} MB), ` +
-    `peak RSS during the open +${(r.peakGrowth / MB).toFixed(0)} MB = heap growth + ${((r.peakGrowth - grown) / MB).toFixed(0)} MB (${((r.peakGrowth - grown) / r.raw).toFixed(2)}x raw; a second copy of the file would be >= 1x)`);
+    `RSS +${(r.rssGrowth / MB).toFixed(0)} MB after the open, +${(r.peakGrowth / MB).toFixed(0)} MB at its peak: it held ${(transient / MB).toFixed(0)} MB = ${(transient / r.raw).toFixed(2)}x raw beyond the library (a second copy of the file would be > 1x)`);
 }
 
 async function openInChromium(n, captioned, dim) {

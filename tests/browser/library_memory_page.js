@@ -13,6 +13,13 @@ const stub = {
   async embedImages() { throw new Error('not used'); },
 };
 
+// A GC, a moment for freed buffers to be released, another GC: what is left is live.
+async function settle() {
+  window.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  window.gc?.();
+}
+
 // Loads the module, fetches the file and stores it in the Origin Private File System under `name`
 // (all outside any count).
 window.storeLibrary = async (url, name) => {
@@ -27,7 +34,7 @@ window.storeLibrary = async (url, name) => {
 // Library.open of the stored file: the WASM heap before and after, the JS heap it kept, one search.
 window.openStored = async (name) => {
   const M = await loadWasm();
-  window.gc?.();
+  await settle();
   const heap0 = M.HEAPU8.length, js0 = performance.memory?.usedJSHeapSize ?? 0;
   const t0 = performance.now();
   const lib = await Library.open(name, stub);
@@ -35,7 +42,7 @@ window.openStored = async (name) => {
   const { total } = await lib.search('a dog on a beach', { k: 10 });
   let captioned = 0;
   for (const it of lib.items()) captioned += it.caption ? 1 : 0;
-  window.gc?.();
+  await settle();
   const js = (performance.memory?.usedJSHeapSize ?? 0) - js0;
   window.library = lib; // kept alive until measured
   return { heap0, heap: M.HEAPU8.length, js, openMs, size: lib.size, captioned, searched: total, memoryBytes: lib.memoryBytes };
