@@ -73,6 +73,11 @@ function plainMeta(meta) {
   return copy;
 }
 
+// Library.add sends images to the model GROUP per call with GROUPS_IN_FLIGHT calls outstanding: enough
+// for the model to decode the next photos while it runs some, and to batch them.
+const GROUP = 4;
+const GROUPS_IN_FLIGHT = 2;
+
 function aborted(signal) {
   if (signal?.aborted) throw Object.assign(new ClipfindError('ABORTED', 'indexing was cancelled'), { name: 'AbortError' });
 }
@@ -252,23 +257,36 @@ export class Library {
           done++;
         }
       }
-      // Embed image by image inside the batch so one broken file fails alone.
+      // Images go to the model a few per call, two calls in flight: it decodes the next ones while it
+      // runs these (its pipeline) and batches them. A call that fails is redone image by image, so one
+      // broken file fails alone. A cancel keeps what was embedded and drops the calls in flight.
       const ok = [];
-      for (const b of batch) {
-        aborted(signal);
-        try {
-          b.vector = await this.#model.embedImages([b.bytes]);
-          ok.push(b);
-        } catch (error) {
-          summary.failed.push({ id: b.item.id, error });
-        }
-        done++;
+      const dim = this.#modelInfo.dim;
+      const groups = [];
+      for (let g = 0; g < batch.length; g += GROUP) groups.push(batch.slice(g, g + GROUP));
+      const one = (b) => this.#model.embedImages([b.bytes]).then((vector) => ({ vector }), (error) => ({ error }));
+      const embed = (group) => this.#model.embedImages(group.map((b) => b.bytes)).then(
+        (v) => (v.length === group.length * dim ? group.map((b, j) => ({ vector: v.slice(j * dim, (j + 1) * dim) })) : Promise.all(group.map(one))),
+        (error) => (group.length === 1 ? [{ error }] : Promise.all(group.map(one))));
+      const results = groups.map(() => null);
+      const start = (g) => { if (groups[g]) results[g] = embed(groups[g]); };
+      for (let g = 0; g < GROUPS_IN_FLIGHT; g++) start(g);
+      for (let g = 0; g < groups.length && !signal?.aborted; g++) {
+        start(g + GROUPS_IN_FLIGHT);
+        const got = await results[g];
+        groups[g].forEach((b, j) => {
+          if (got[j].error) summary.failed.push({ id: b.item.id, error: got[j].error });
+          else {
+            b.vector = got[j].vector;
+            ok.push(b);
+          }
+          done++;
+        });
         report();
       }
       const captioned = ok.filter((b) => typeof b.item.caption === 'string' && b.item.caption.trim());
       const capVectors = captioned.length ? await this.#model.embedTexts(captioned.map((b) => b.item.caption)) : null;
       const neutral = await this.#neutralEmbeddings();
-      const dim = this.#modelInfo.dim;
       captioned.forEach((b, k) => { b.capVector = capVectors.subarray(k * dim, (k + 1) * dim); });
       for (const b of ok) {
         const info = await imageInfo(b.bytes).catch(() => ({ dateTaken: '' }));
@@ -297,6 +315,8 @@ export class Library {
         this.#items.set(id, record);
       }
       this.#slots = null;
+      // Cancelled: what was embedded before the cancel is in (progress counted it), the rest is not.
+      aborted(signal);
     }
     report();
     return summary;

@@ -3,7 +3,7 @@
 const CACHE = 'clipfind-app-v1';
 // The app and the built-in model, cached at install so the first offline visit has everything.
 const SHELL = ['./', './index.html', './demo.js', './demo.css', './manifest.webmanifest',
-  '../index.js', '../errors.js', '../wasm.js', '../flat_index.js', '../tokenizer.js', '../image.js', '../image_codecs.js', '../model.js',
+  '../index.js', '../errors.js', '../wasm.js', '../flat_index.js', '../tokenizer.js', '../image.js', '../image_codecs.js', '../model.js', '../parallel_preprocessor.js', '../preprocess_worker.js',
   '../model_source.js', '../remote_model.js', '../worker.js', '../library.js', '../library_file.js', '../library_store.js', '../query.js', '../relevance.js', '../library_pg.js',
   '../crc32.js', '../byte_source.js', '../env.js', '../builtin_models.js', '../scoring.js', '../digest.js', '../wasm/clipfind.mjs', '../wasm/clipfind.wasm',
   '../../models/catalog.json', '../../models/tiny/config.json', '../../models/tiny/preprocessor_config.json',
