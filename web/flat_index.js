@@ -1,7 +1,7 @@
 // FlatIndex: exact similarity search over vectors with string ids, backed by the C++ core in WASM.
-import { viewBytes } from './bytes.js';
+import { byteSource } from './byte_source.js';
 import { check, InvalidInputError } from './errors.js';
-import { forEachHeapPiece, heapAlloc, PIECE_BYTES, withHeapCopy } from './wasm.js';
+import { forEachHeapPiece, heapAlloc, loadWasm, PIECE_BYTES, withHeapCopy } from './wasm.js';
 import { WasmHandle } from './wasm_handle.js';
 
 /** Internal (clipfind/internal): the scan-bandwidth probe over an index's f32 bytes, for benchmarks. */
@@ -21,6 +21,25 @@ function toIds(ids, what) {
     if (typeof id !== 'string') throw new InvalidInputError('INVALID_ARGUMENT', `${what}: ids must be strings, got ${typeof id}`);
   }
   return ids;
+}
+
+/**
+ * A serialized index of `size` bytes delivered as `pieces` (an async iterable of Uint8Array views),
+ * read straight into block storage a heap piece at a time. Module-internal: Library reads its file's
+ * index sections with it.
+ */
+export async function loadIndex(size, pieces) {
+  const M = await loadWasm();
+  const handle = new M.IndexHandle();
+  try {
+    check(handle.loadBegin(size));
+    for await (const piece of pieces) forEachHeapPiece(M, piece, 'FlatIndex.fromBytes', (ptr, length) => check(handle.loadFeed(ptr, length)));
+    check(handle.loadEnd());
+  } catch (err) {
+    handle.delete();
+    throw err;
+  }
+  return new FlatIndex({ M, handle });
 }
 
 export class FlatIndex {
@@ -48,16 +67,17 @@ export class FlatIndex {
     return new FlatIndex(await WasmHandle.create('IndexHandle', (handle) => check(handle.init(dim, String(storage), String(metric), rerank >>> 0))));
   }
 
-  /** Restores an index from toBytes() output; damaged or truncated bytes throw CorruptDataError. */
+  /**
+   * Restores an index from toBytes() output: bytes, or a Blob/File read a slice at a time straight into
+   * the index's storage (the file is never whole in memory). Damaged or truncated input throws
+   * CorruptDataError.
+   */
   static async fromBytes(bytes) {
-    const src = viewBytes(bytes);
-    if (!src) throw new InvalidInputError('INVALID_ARGUMENT', 'FlatIndex.fromBytes: expected a Uint8Array');
-    return new FlatIndex(await WasmHandle.create('IndexHandle', (handle, M) => {
-      // Read piece by piece straight into the index's storage.
-      check(handle.loadBegin(src.length));
-      forEachHeapPiece(M, src, 'FlatIndex.fromBytes', (ptr, length) => check(handle.loadFeed(ptr, length)));
-      check(handle.loadEnd());
-    }));
+    if (!(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes) || (typeof Blob !== 'undefined' && bytes instanceof Blob))) {
+      throw new InvalidInputError('INVALID_ARGUMENT', 'FlatIndex.fromBytes: expected a Uint8Array, ArrayBuffer or Blob');
+    }
+    const { size, chunks } = byteSource(bytes, 'FlatIndex.fromBytes');
+    return loadIndex(size, chunks);
   }
 
   get dim() { return this.#info.dim; }

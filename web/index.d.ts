@@ -198,10 +198,10 @@ export interface PgClient {
 export declare class Library {
   /** An empty library for `model`, vectors stored as f32 (default), f16 or i8. */
   static create(model: Embedder, options?: { weights?: FusionWeights; storage?: Storage }): Promise<Library>;
-  /** A saved library: a file path in Node, a name in the browser's private storage; without a model, stored vectors only. */
+  /** A saved library (a file path in Node, a name in the browser's private storage), read in 1 MiB chunks; without a model, stored vectors only. */
   static open(name: string, model?: Embedder, options?: OpenOptions): Promise<Library>;
-  /** toBytes() output; damaged → CorruptDataError, another model → ModelMismatchError; without a model, stored vectors only. */
-  static fromBytes(bytes: Uint8Array | ArrayBuffer, model?: Embedder, options?: OpenOptions): Promise<Library>;
+  /** toBytes() output, streamed into the indexes (bytes, Blob/File, ReadableStream, chunks); damaged → CorruptDataError, another model → ModelMismatchError; without a model, stored vectors only. */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>, model?: Embedder, options?: OpenOptions): Promise<Library>;
   /** A table toSql/syncTo wrote with the same model (ModelMismatchError otherwise); nothing re-embedded. */
   static fromPostgres(client: PgClient, model: Embedder, options?: { table?: string; weights?: FusionWeights; storage?: Storage }): Promise<Library>;
 
@@ -293,8 +293,8 @@ export interface SearchResult {
 /** Exact similarity search over vectors with string ids, in WASM memory (free it with close()). */
 export declare class FlatIndex {
   static create(options: FlatIndexOptions): Promise<FlatIndex>;
-  /** toBytes() output; damaged or truncated bytes throw CorruptDataError. */
-  static fromBytes(bytes: Uint8Array | ArrayBuffer): Promise<FlatIndex>;
+  /** toBytes() output, or a Blob/File read a slice at a time; damaged or truncated input throws CorruptDataError. */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer | Blob): Promise<FlatIndex>;
   readonly dim: number;
   readonly storage: Storage;
   readonly metric: Metric;

@@ -3,14 +3,14 @@
 // and a versioned, checksummed file format that records the model identity. This file holds the state,
 // persistence (files, bytes, PostgreSQL) and bookkeeping; adding/embedding is in library_add.js,
 // searching/scoring in library_search.js, both working on the state object below.
-import { viewBytes } from './bytes.js';
+import { byteSource } from './byte_source.js';
 import { ClipfindError, CorruptDataError, InvalidInputError, ModelMismatchError, NotFoundError } from './errors.js';
-import { FlatIndex } from './flat_index.js';
+import { FlatIndex, loadIndex } from './flat_index.js';
 import { addItems, baseline, neutralEmbeddings, setCaption } from './library_add.js';
-import { checkIndexes, decodeLibraryFile, encodeLibraryFile, weightsProblem } from './library_file.js';
+import { checkIndexes, encodeLibraryFile, readLibraryFile, weightsProblem } from './library_file.js';
 import { exportSql, readRows, syncTo } from './library_pg.js';
 import { dupeGroups, searchLibrary, tagItems } from './library_search.js';
-import { readStored, writeStored } from './library_store.js';
+import { openStored, writeStored } from './library_store.js';
 import { loadWasm } from './wasm.js';
 
 export { NEUTRAL_PROMPTS } from './library_add.js';
@@ -45,42 +45,49 @@ export class Library {
   }
 
   /**
-   * Reads toBytes() output; a damaged file is a CorruptDataError, another model a ModelMismatchError.
-   * Without a model the library works on its stored vectors only (export, sync, remove, dupes, merge).
+   * Reads toBytes() output: bytes, a Blob/File or a ReadableStream, streamed straight into the indexes'
+   * WASM storage (the file is never whole in memory). A damaged file is a CorruptDataError, another
+   * model a ModelMismatchError. Without a model the library works on its stored vectors only (export,
+   * sync, remove, dupes, merge).
    */
-  static async fromBytes(bytes, model, { allowModelMismatch = false } = {}) {
-    await loadWasm(); // the file's checksum is the core's
-    const file = decodeLibraryFile(viewBytes(bytes) ?? bytes);
-    const { header } = file;
-    model ??= storedVectorsOnly(header.model);
-    if (model.info.id !== header.model.id && !allowModelMismatch) {
-      throw new ModelMismatchError(`this library was indexed with ${header.model.id}, not ${model.info.id}: open it with that model, or re-index it (library.reindex)`, header.model, model.info);
-    }
-    const loaded = [];
-    try {
-      loaded.push(await FlatIndex.fromBytes(file.images));
-      loaded.push(await FlatIndex.fromBytes(file.captions));
-      checkIndexes(header, ...loaded);
-    } catch (err) {
-      for (const index of loaded) index.close();
-      if (err instanceof CorruptDataError) err.message = err.message.replace(/^index bytes:/, 'library file: index:');
-      throw err;
-    }
-    const lib = new Library(model, loaded[0], loaded[1], header.model, header.weights ?? undefined);
-    for (const it of header.items) lib.#s.items.set(it.id, it);
-    return lib;
+  static async fromBytes(bytes, model, options) {
+    return Library.#read(byteSource(bytes, 'Library.fromBytes'), model, options);
   }
 
-  /** Opens a saved library: a file path in Node, a name in the browser's private storage. */
+  /** Opens a saved library (a file path in Node, a name in the browser's private storage), read in chunks. */
   static async open(name, model, options) {
-    const bytes = await readStored(name);
     try {
-      return await Library.fromBytes(bytes, model, options);
+      return await Library.#read(await openStored(name), model, options);
     } catch (err) {
       // Name the file: a person with several libraries needs to know which one is damaged.
       if (err instanceof ClipfindError && !err.message.startsWith(`${name}:`)) err.message = `${name}: ${err.message}`;
       throw err;
     }
+  }
+
+  static async #read(source, model, { allowModelMismatch = false } = {}) {
+    await loadWasm(); // the file's checksum is the core's
+    let file;
+    try {
+      file = await readLibraryFile(source, {
+        loadIndex,
+        onHeader(header) {
+          model ??= storedVectorsOnly(header.model);
+          if (model.info.id !== header.model.id && !allowModelMismatch) {
+            throw new ModelMismatchError(`this library was indexed with ${header.model.id}, not ${model.info.id}: open it with that model, or re-index it (library.reindex)`, header.model, model.info);
+          }
+        },
+      });
+      checkIndexes(file.header, file.images, file.captions);
+    } catch (err) {
+      if (file) for (const index of [file.images, file.captions]) index.close();
+      if (err instanceof CorruptDataError) err.message = err.message.replace(/^index bytes:/, 'library file: index:');
+      throw err;
+    }
+    const { header } = file;
+    const lib = new Library(model, file.images, file.captions, header.model, header.weights ?? undefined);
+    for (const it of header.items) lib.#s.items.set(it.id, it);
+    return lib;
   }
 
   /** Saves atomically: an interrupted save leaves the previous version readable. */

@@ -3,7 +3,7 @@
 const CACHE = 'clipfind-app-v1';
 // The app and the built-in model, cached at install so the first offline visit has everything.
 const SHELL = ['./', './index.html', './demo.js', './demo.css', './manifest.webmanifest', '../../package.json',
-  '../index.js', '../env.js', '../errors.js', '../bytes.js', '../wasm.js', '../wasm_handle.js', '../checksum.js', '../flat_index.js',
+  '../index.js', '../env.js', '../errors.js', '../bytes.js', '../wasm.js', '../wasm_handle.js', '../checksum.js', '../byte_source.js', '../flat_index.js',
   '../tokenizer.js', '../image.js', '../image_codecs.js', '../model.js', '../local_model.js', '../worker_model.js', '../worker.js',
   '../ort.js', '../parallel_preprocessor.js', '../preprocess_worker.js', '../model_source.js', '../builtin_models.js', '../scoring.js', '../digest.js', '../library.js', '../library_add.js',
   '../library_search.js', '../library_file.js', '../library_store.js', '../library_pg.js', '../query.js', '../relevance.js',
