@@ -3,6 +3,8 @@
 const CACHE = 'clipfind-app-v1';
 // The app and the built-in model, cached at install so the first offline visit has everything.
 const SHELL = ['./', './index.html', './demo.js', './demo.css', './manifest.webmanifest',
+  './app.js', './cards.js', './dom.js', './importer.js', './library_view.js', './lightbox.js', './messages.js',
+  './model_hint.js', './model_picker.js', './photos.js', './search_view.js', './state.js',
   '../index.js', '../errors.js', '../wasm.js', '../flat_index.js', '../tokenizer.js', '../image.js', '../image_codecs.js', '../model.js',
   '../model_source.js', '../remote_model.js', '../worker.js', '../library.js', '../library_file.js', '../library_store.js', '../query.js', '../relevance.js', '../library_pg.js',
   '../crc32.js', '../env.js', '../builtin_models.js', '../scoring.js', '../digest.js', '../wasm/clipfind.mjs', '../wasm/clipfind.wasm',
