@@ -9,14 +9,14 @@ import { $, el } from './dom.js';
 const TINY_HINT = 'The built-in model is tiny: it knows 8 colours (red, green, blue, yellow, orange, purple, black, white), '
   + '5 shapes (circle, square, triangle, star, cross), 2 sizes (small, large) and 5 positions (left, right, top, bottom, center) — not cats or cars. '
   + 'Commas join terms, -word leaves a word out.';
-const TINY_EXAMPLES = ['red circle', 'blue square', 'yellow star', 'large green triangle', 'white cross'];
+const TINY_EXAMPLES = ['blue square', 'black circle', 'large yellow star', 'green square on the left', 'purple star'];
 const CLIP_HINT = 'Describe what you look for in a few words (“a dog on the beach”). Commas join terms, -word leaves a word out; paste or drop a photo to find similar ones.';
 const CLIP_EXAMPLES = ['a dog on the beach', 'sunset over the sea', 'a birthday cake'];
 
 /** Shows the hint and example buttons for the model in use; `onExample(text)` runs one. */
 export function showModelHint(builtin, onExample) {
   $('model-hint').textContent = builtin ? TINY_HINT : CLIP_HINT;
-  $('search').placeholder = builtin ? 'Search your photos: red circle, small blue star…' : 'Search your photos: a dog on the beach…';
+  $('search').placeholder = builtin ? 'Search your photos: blue square, large yellow star…' : 'Search your photos: a dog on the beach…';
   const box = $('examples');
   box.replaceChildren($('examples-label') ?? el('span', { id: 'examples-label', textContent: 'Try:' }));
   for (const q of builtin ? TINY_EXAMPLES : CLIP_EXAMPLES) {
