@@ -58,7 +58,7 @@ test('demo UX: accessible (axe, light and dark), keyboard only, previews, no sta
     await page.goto(`${origin}/web/demo/?backend=wasm&sw=0`);
     await page.waitForFunction(() => window.clipfindReady === true, null, { timeout: 60000 });
     assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready');
-    assert.match(await text(page, '#model-hint'), /colours .*shapes .*sizes .*positions/);
+    assert.match(await text(page, '#model-hint'), /knows colours, shapes, sizes and positions \(red, .*circle, .*small, large; left, .*\) — not cats or cars/);
     await assertAccessible(page, 'after loading');
 
     // Keyboard: "Add photos…" opens the file chooser; the photos appear in the library view.
@@ -93,7 +93,8 @@ test('demo UX: accessible (axe, light and dark), keyboard only, previews, no sta
     await page.keyboard.press('Enter');
     await waitQuery(page, 'blue square');
     assert.equal(await page.isVisible('#library'), false, 'results replace the library view');
-    assert.match(await text(page, '#view-count'), /photos? match(es)? “blue square”|No photos match “blue square” — showing the closest \d+/);
+    assert.equal(await text(page, '#photos-heading'), 'Results for “blue square”');
+    assert.match(await text(page, '#view-count'), /^(\d+\+? close match(es)? of 208 photos\.|No photos match “blue square” — showing the closest \d+\.)$/);
     assert.ok((await resultIds(page)).length > 0);
     await assertAccessible(page, 'with results');
 
@@ -127,7 +128,8 @@ test('demo UX: accessible (axe, light and dark), keyboard only, previews, no sta
     await page.waitForFunction((id) => document.querySelector('#results li.card')?.dataset.id === id, second, { timeout: 30000 });
     assert.equal(await page.isVisible('#query-chip'), true);
     assert.equal(await text(page, '#query-chip-text'), `Like ${second.split('/').pop()}`);
-    assert.match(await text(page, '#view-count'), new RegExp(`match(es)? photos like ${second.split('/').pop().replace('.', '\\.')}`));
+    assert.equal(await text(page, '#photos-heading'), `Photos like ${second.split('/').pop()}`, 'the heading says what the results are for');
+    assert.match(await text(page, '#view-count'), /^\d+\+? close match(es)? of 208 photos\.$/);
     assert.match(await page.textContent('#results li.card .caption'), /a blue square on a checked cloth/);
     // focus is on the first result; Enter there is "more like this" for it
     await page.waitForFunction(() => document.activeElement?.matches('#results button.photo'));

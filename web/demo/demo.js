@@ -18,6 +18,8 @@ import { clearImageQuery, clearResults, filterValues, hasQuery, revealLessReleva
 import { say, setState } from './state.js';
 
 const params = new URLSearchParams(location.search);
+// Filters open on wide screens; a phone shows them on demand.
+if (matchMedia('(min-width: 641px)').matches) $('filters').open = true;
 const grid = keyboardGrid([$('results'), $('more-results'), $('library')]);
 
 // ---------- what the grid shows: search results for a query, else the whole library ----------

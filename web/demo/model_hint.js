@@ -6,16 +6,17 @@ import { Tokenizer } from '../index.js';
 import { CACHE_NAME } from '../model_source.js';
 import { $, el } from './dom.js';
 
-const TINY_HINT = 'The built-in model is tiny: it knows 8 colours (red, green, blue, yellow, orange, purple, black, white), '
-  + '5 shapes (circle, square, triangle, star, cross), 2 sizes (small, large) and 5 positions (left, right, top, bottom, center) — not cats or cars. '
-  + 'Commas join terms, -word leaves a word out.';
+// [text, words shown on wide screens only]
+const TINY_HINT = [['The built-in model is tiny: it knows colours, shapes, sizes and positions'],
+  [' (red, green, blue, yellow, orange, purple, black, white; circle, square, triangle, star, cross; small, large; left, right, top, bottom, center)', 'model-words'],
+  [' — not cats or cars.'], [' Commas join terms, -word leaves a word out.', 'model-words']];
 const TINY_EXAMPLES = ['blue square', 'black circle', 'large yellow star', 'green square on the left', 'purple star'];
-const CLIP_HINT = 'Describe what you look for in a few words (“a dog on the beach”). Commas join terms, -word leaves a word out; paste or drop a photo to find similar ones.';
+const CLIP_HINT = [['Describe what you look for in a few words (“a dog on the beach”). Commas join terms, -word leaves a word out; paste or drop a photo to find similar ones.']];
 const CLIP_EXAMPLES = ['a dog on the beach', 'sunset over the sea', 'a birthday cake'];
 
 /** Shows the hint and example buttons for the model in use; `onExample(text)` runs one. */
 export function showModelHint(builtin, onExample) {
-  $('model-hint').textContent = builtin ? TINY_HINT : CLIP_HINT;
+  $('model-hint').replaceChildren(...(builtin ? TINY_HINT : CLIP_HINT).map(([text, className = '']) => el('span', { className, textContent: text })));
   $('search').placeholder = builtin ? 'Search your photos: blue square, large yellow star…' : 'Search your photos: a dog on the beach…';
   const box = $('examples');
   box.replaceChildren($('examples-label') ?? el('span', { id: 'examples-label', textContent: 'Try:' }));

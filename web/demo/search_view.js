@@ -60,11 +60,12 @@ export function filterValues() {
   return filter;
 }
 
+// The heading says what the results are for: words, an example photo, or both.
 function describe(text) {
-  const like = queryImage ? `photos like ${queryImage instanceof Blob ? (queryImage.name || 'your photo') : (app.library?.get(queryImage.id)?.fileName ?? queryImage.id)}` : '';
+  const like = queryImage ? `Photos like ${queryImage instanceof Blob ? (queryImage.name || 'your photo') : (app.library?.get(queryImage.id)?.fileName ?? queryImage.id)}` : '';
   const quoted = `“${text.length > 80 ? `${text.slice(0, 80)}…` : text}”`;
   if (like && text) return `${like} and ${quoted}`;
-  return like || quoted;
+  return like || `Results for ${quoted}`;
 }
 
 /**
@@ -92,8 +93,8 @@ export async function runSearch({ onNothing }) {
   const label = describe(text);
   const long = tooLong(app.tokenizer, textTerms.filter((t) => t.kind === 'text').map((t) => t.value));
   const shortened = long.length ? ` Your query is longer than the model reads (${app.tokenizer.info.maxLength} tokens), so only its beginning was used.` : '';
-  current = { terms, filter: filterValues(), offset: 0, label, shortened, text, relevant: 0, ids: [] };
-  $('photos-heading').textContent = 'Search results';
+  current = { terms, filter: filterValues(), offset: 0, label, shortened, text, relevant: 0, ids: [], image: Boolean(queryImage) };
+  $('photos-heading').textContent = label;
   return asSearch(() => showPage(mine, current));
 }
 
@@ -146,9 +147,11 @@ async function showPage(mine, q) {
   $('show-more').hidden = !q.more || !$('show-less-relevant').hidden;
   $('show-more').textContent = `Show more (${shown} of ${total} shown)`;
   $('view-count').title = '';
+  const n = `${q.relevant}${results.length === PAGE && relevant.length === results.length ? '+' : ''}`;
+  const what = q.label.replace(/^Results for /, '');
   $('view-count').textContent = (q.relevant
-    ? `${q.relevant}${results.length === PAGE && relevant.length === results.length ? '+' : ''} photo${q.relevant === 1 ? ' matches' : 's match'} ${q.label}.`
-    : `No photos match ${q.label} — showing the closest ${shown}.`) + q.shortened;
+    ? `${n} close match${q.relevant === 1 ? '' : 'es'} of ${q.total} photos.`
+    : `${q.image ? 'No close matches' : `No photos match ${what}`} — showing the closest ${shown}.`) + q.shortened;
   return true;
 }
 
