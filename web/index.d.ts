@@ -238,9 +238,11 @@ export interface LibraryResult {
   /** Relevant first, then by score (README "Relevance"). */
   relevant: boolean;
   /**
-   * The numbers behind `relevant`, z-scores. Text queries: `image` / `caption` against the item's own
-   * null (its scores for NULL_TEXTS); image queries: against the library. `library`: the query's
-   * scores over the library (null below `minLibrary` items of that kind).
+   * The numbers behind `relevant`, z-scores. Text queries: `image` against the item's own null (its
+   * scores for NULL_TEXTS), `caption` against the caption's and the query's own nulls together
+   * ((z₁ + z₂) / √2); image queries: `image` likewise from both photos' sides (the query photo's
+   * scores over the library, the candidate's against a sample of it), `caption` against the library.
+   * `library`: the query's scores over the library (null below `minLibrary` items of that kind).
    */
   evidence: { image: number | null; caption: number | null; library: { image: number | null; caption: number | null } };
   meta: LibraryItem;

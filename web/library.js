@@ -9,7 +9,7 @@ import { checkIndexes, decodeLibraryFile, encodeLibraryFile, weightsProblem } fr
 import { exportSql, readRows, syncTo } from './library_pg.js';
 import { readStored, writeStored } from './library_store.js';
 import { parseQuery, parseTerm } from './query.js';
-import { DEFAULT_CUTOFF, NULL_TEXTS, nullStats, robustStats } from './relevance.js';
+import { DEFAULT_CUTOFF, librarySample, NULL_TEXTS, nullStats, queryNull, robustStats, symmetricZ } from './relevance.js';
 
 export { DEFAULT_CUTOFF, NULL_TEXTS };
 
@@ -340,7 +340,8 @@ export class Library {
     const normalized = terms.map(normalizeTerm);
     const q = await this.#queryVector(normalized);
     const textOnly = normalized.every((t) => t.kind === 'text');
-    const { imageIds, captionOf, imageNull, captionNull } = this.#slotMaps(await this.#nullEmbeddings());
+    const nullVectors = await this.#nullEmbeddings();
+    const { imageIds, captionOf, imageNull, captionNull, imagePeers } = this.#slotMaps(nullVectors);
     const imageScores = this.#images.scoreAll(q);
     // Text queries meet captions in text space; an image query has a caption side only when every
     // image in it is a library item with a caption (README "Relevance").
@@ -348,6 +349,8 @@ export class Library {
     const captionScores = captionQuery && this.#captions.size ? this.#captions.scoreAll(captionQuery) : new Float32Array(0);
     const libImage = robustStats(imageScores, opts.minLibrary);
     const libCaption = robustStats(captionScores, opts.minLibrary);
+    // A text query's own null (text–text scores are judged from both sides, README "Relevance").
+    const qNull = textOnly && captionScores.length ? queryNull(q, nullVectors, this.#modelInfo.dim) : null;
     const selfIds = new Set(normalized.filter((t) => t.kind === 'id' && t.weight > 0).map((t) => t.value));
     // The sigmoid only means something with the model's learned scale and bias (info.calibrated).
     const siglip = textOnly && this.#modelInfo.family === 'siglip' && this.#model?.info?.calibrated === true && typeof this.#model.score === 'function';
@@ -373,11 +376,13 @@ export class Library {
       if (textOnly) {
         zImage[i] = (s - imageNull.mean[i]) / imageNull.sd[i];
         relImage = zImage[i] >= opts.z && !(libI[i] < opts.zLibrary) && (!siglip || this.#model.score(s) >= opts.probability);
-        zCaption[i] = cs >= 0 ? (captionScores[cs] - captionNull.mean[cs]) / captionNull.sd[cs] : NaN;
+        zCaption[i] = cs >= 0 ? symmetricZ((captionScores[cs] - captionNull.mean[cs]) / captionNull.sd[cs], (captionScores[cs] - qNull.mean) / qNull.sd) : NaN;
         relCaption = cs >= 0 && zCaption[i] >= opts.z && !(libC[i] < opts.zLibrary);
       } else {
-        // Images against images: the library is the null; below minLibrary items only copies count.
-        zImage[i] = libI[i];
+        // Images against images: the query photo's null is the library's scores for it, the candidate's
+        // its own scores against a sample of the library (symmetricZ); below minLibrary items only
+        // copies count.
+        zImage[i] = symmetricZ(libI[i], (s - imagePeers.mean[i]) / imagePeers.sd[i]);
         // Exact and near copies (cosine >= copy) are relevant whatever the library looks like.
         relImage = (libImage !== null && zImage[i] >= opts.z) || s >= opts.copy;
         zCaption[i] = libC[i];
@@ -530,8 +535,9 @@ export class Library {
   _vector(id, kind) { return (kind === 'caption' ? this.#captions : this.#images).get(id); }
 
   // Per-slot views of the indexes, rebuilt only after a change: ids, caption slot (-1: none), and the
-  // null statistics of every image and caption (its scores against NULL_TEXTS): derived from the
-  // stored vectors, so the file format does not carry them and old files get them too.
+  // null statistics of every image and caption (its scores against NULL_TEXTS, and each image's against
+  // a sample of the library's images): derived from the stored vectors, so the file format does not
+  // carry them and old files get them too.
   #slotMaps(nullVectors) {
     if (!this.#slots) {
       const captionSlot = new Map();
@@ -540,7 +546,10 @@ export class Library {
       const captionOf = new Int32Array(imageIds.length);
       imageIds.forEach((id, i) => { captionOf[i] = captionSlot.get(id) ?? -1; });
       const dim = this.#modelInfo.dim;
-      this.#slots = { imageIds, captionOf, imageNull: nullStats(this.#images, nullVectors, dim), captionNull: nullStats(this.#captions, nullVectors, dim) };
+      this.#slots = {
+        imageIds, captionOf, imageNull: nullStats(this.#images, nullVectors, dim), captionNull: nullStats(this.#captions, nullVectors, dim),
+        imagePeers: nullStats(this.#images, librarySample(this.#images, imageIds, dim), dim),
+      };
     }
     return this.#slots;
   }

@@ -56,7 +56,7 @@ async function search(page, q) {
 }
 
 for (const backend of (process.env.E2E_BACKENDS ?? 'wasm,webgpu').split(',')) {
-  test(`demo (${backend}): import, search, reload, offline, XSS and CSP, same-origin only`, { skip, timeout: 600000 }, async () => {
+  test(`demo (${backend}): ${backend === 'webgpu' ? 'import and search' : 'import, search, reload, offline, XSS and CSP, same-origin only'}`, { skip, timeout: 600000 }, async () => {
     const { files } = makeFolder();
     await withBrowser(async ({ page, origin, requests, logs, stopServer }) => {
       let dialogs = 0;
@@ -75,6 +75,9 @@ for (const backend of (process.env.E2E_BACKENDS ?? 'wasm,webgpu').split(',')) {
       assert.ok(/^red/.test(red[0]) || /^red2/.test(red[0]), `"red" should find a red photo first: ${red}`);
       const blue = await search(page, 'blue square');
       assert.equal(blue[0], 'blue.png', `"blue square" (with its caption) first: ${blue}`);
+      // What follows (escaping, CSP, reload, offline, same-origin) does not depend on the backend, and on
+      // SwiftShader each WebGPU page load costs ~30 s: the WebGPU run stops after the backend's own part.
+      if (backend === 'webgpu') return;
       // hostile caption rendered as text
       await search(page, 'green');
       // relevant or behind "show more": wherever the card is, its caption is text
