@@ -62,9 +62,12 @@ test('demo UX: accessible (axe, light and dark), keyboard only, previews, no sta
     await assertAccessible(page, 'after loading');
 
     // Keyboard: "Add photos…" opens the file chooser; the photos appear in the library view.
+    // (waiting for the chooser from the start: Playwright intercepts choosers only once asked to)
+    const opened = page.waitForEvent('filechooser', { timeout: 20000 });
     await page.keyboard.press('Tab'); // the skip link, then the page in order
     await tabTo(page, '#add-photos');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    await page.keyboard.press('Enter');
+    const chooser = await opened;
     assert.equal(chooser.isMultiple(), true);
     await chooser.setFiles(gallery);
     await page.waitForFunction(() => /Added 8, skipped 0 unchanged, 0 failed/.test(document.getElementById('status').textContent), null, { timeout: 60000 });
