@@ -3,7 +3,8 @@
 // first load, indexing, the library view, results, the preview and an image query, written to
 // artifacts/screenshots/. Not a test: for people reviewing the page (issue 16).
 //   node scripts/screenshots.mjs [--dark]
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { withBrowser } from '../tests/js/helpers/browser.mjs';
 
 const out = new URL('../artifacts/screenshots/', import.meta.url).pathname;
@@ -50,3 +51,16 @@ await withBrowser(async ({ browser, origin }) => {
     await context.close();
   }
 }, { webgpu: false, roots: ['web', 'models'] });
+
+// Smaller files: 256-colour PNGs (PIL, when there), so that each stays under ~300 KB in git.
+const shots = readdirSync(out).filter((f) => f.endsWith('.png')).map((f) => out + f);
+try {
+  execFileSync('/usr/bin/python3', ['-c', `
+import sys
+from PIL import Image
+for p in sys.argv[1:]:
+    Image.open(p).convert('RGB').quantize(256, method=Image.Quantize.MEDIANCUT).save(p, optimize=True)
+`, ...shots]);
+} catch (err) {
+  console.error(`PNGs left as they are (${err.message.split('\n')[0]})`);
+}

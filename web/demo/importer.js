@@ -112,6 +112,7 @@ function startProgress(text) {
   $('progress').dataset.done = '0';
   $('progress').dataset.total = '0';
   $('progress-text').textContent = text;
+  if (!app.library?.size) $('empty-text').textContent = 'Your photos appear here as soon as they are indexed.';
 }
 
 export async function runImport(items, failures, { storePhotos = true, verb = 'Added' } = {}) {

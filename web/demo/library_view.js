@@ -53,7 +53,9 @@ export async function showLibrary(filter, note = '') {
   $('view-count').title = '';
   $('view-count').textContent = note || (all.length === 0 ? '' : filtered ? `${photos(sorted.length)} of ${all.length} match the filters.` : `${photos(all.length)}.`);
   $('empty').hidden = sorted.length > 0;
-  $('empty-text').textContent = all.length === 0
+  $('empty-text').textContent = all.length === 0 && document.body.dataset.state === 'importing'
+    ? 'Your photos appear here as soon as they are indexed.'
+    : all.length === 0
     ? 'No photos yet. Add photos or a folder, drop them on the page, or index the sample gallery to try it.'
     : 'No photos match the folder and dates chosen.';
   await renderPage(mine);
