@@ -86,6 +86,39 @@ val rgbFromDecoded(uintptr_t ptr, size_t len, int width, int height, int orienta
   });
 }
 
+// ByteRanges as [offset, length, offset, length, ...].
+val ranges(const std::vector<ByteRange>& rs) {
+  val a = val::array();
+  for (const ByteRange& r : rs) {
+    a.call<void>("push", double(r.offset));
+    a.call<void>("push", double(r.length));
+  }
+  return a;
+}
+
+val hevcPlan(const HevcPlan& p) {
+  val v = val::object();
+  v.set("columns", p.columns);
+  v.set("rows", p.rows);
+  v.set("width", p.width);
+  v.set("height", p.height);
+  v.set("tileWidth", p.tile_width);
+  v.set("tileHeight", p.tile_height);
+  val tiles = val::array();
+  for (const HevcTile& t : p.tiles) {
+    val o = val::object();
+    o.set("parameterSets", ranges(t.parameter_sets));
+    o.set("data", ranges(t.data));
+    o.set("nalLengthSize", t.nal_length_size);
+    o.set("primaries", t.primaries);
+    o.set("matrix", t.matrix);
+    o.set("fullRange", t.full_range);
+    tiles.call<void>("push", o);
+  }
+  v.set("tiles", tiles);
+  return v;
+}
+
 // Which JS decoder a file needs ('' for the formats decode_image reads), its size and orientation.
 // Broken headers and bombs throw here, before any decoder is loaded.
 val foreignHeader(uintptr_t ptr, size_t len, double max_pixels) {
@@ -99,6 +132,7 @@ val foreignHeader(uintptr_t ptr, size_t len, double max_pixels) {
     v.set("height", double(h.height));
     v.set("orientation", h.orientation);
     v.set("animated", h.animated);
+    if (h.hevc.direct) v.set("hevc", hevcPlan(h.hevc));
     return v;
   });
 }

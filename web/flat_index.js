@@ -1,5 +1,6 @@
 // FlatIndex: exact similarity search over vectors with string ids, backed by the C++ core in WASM.
 import { check, ClosedError, InvalidInputError } from './errors.js';
+import { byteSource } from './byte_source.js';
 import { copyToHeap, loadWasm } from './wasm.js';
 
 const registry = new FinalizationRegistry((handle) => handle.delete());
@@ -21,6 +22,35 @@ function toIds(ids, what) {
     if (typeof id !== 'string') throw new InvalidInputError('INVALID_ARGUMENT', `${what}: ids must be strings, got ${typeof id}`);
   }
   return ids;
+}
+
+/**
+ * A serialized index of `size` bytes delivered as `pieces` (an async iterable of Uint8Array views,
+ * each at most PIECE_BYTES), read straight into block storage: each piece is copied into one 1 MiB heap
+ * buffer and parsed from there. Module-internal: Library reads its file's index sections with it.
+ */
+export async function loadIndex(size, pieces) {
+  const M = await loadWasm();
+  const handle = new M.IndexHandle();
+  const ptr = M._malloc(PIECE_BYTES);
+  try {
+    if (ptr === 0) throw new RangeError('clipfind: out of WASM memory');
+    check(handle.loadBegin(size));
+    for await (const piece of pieces) {
+      for (let at = 0; at < piece.length; at += PIECE_BYTES) {
+        const part = piece.subarray(at, at + PIECE_BYTES);
+        new Uint8Array(M.HEAPU8.buffer, ptr, part.length).set(part); // a fresh view: the heap may have grown
+        check(handle.loadFeed(ptr, part.length));
+      }
+    }
+    check(handle.loadEnd());
+  } catch (err) {
+    handle.delete();
+    throw err;
+  } finally {
+    M._free(ptr);
+  }
+  return new FlatIndex(M, handle);
 }
 
 export class FlatIndex {
@@ -53,31 +83,17 @@ export class FlatIndex {
     return new FlatIndex(M, handle);
   }
 
-  /** Restores an index from toBytes() output; damaged or truncated bytes throw CorruptDataError. */
+  /**
+   * Restores an index from toBytes() output: bytes, or a Blob/File read a slice at a time straight into
+   * the index's storage (the file is never whole in memory). Damaged or truncated input throws
+   * CorruptDataError.
+   */
   static async fromBytes(bytes) {
-    if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
-    if (!ArrayBuffer.isView(bytes)) throw new InvalidInputError('INVALID_ARGUMENT', 'FlatIndex.fromBytes: expected a Uint8Array');
-    const M = await loadWasm();
-    const handle = new M.IndexHandle();
-    const src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const ptr = M._malloc(PIECE_BYTES);
-    try {
-      if (ptr === 0) throw new RangeError('clipfind: out of WASM memory');
-      // Read piece by piece straight into the index's storage.
-      check(handle.loadBegin(src.length));
-      for (let at = 0; at < src.length; at += PIECE_BYTES) {
-        const piece = src.subarray(at, at + PIECE_BYTES);
-        new Uint8Array(M.HEAPU8.buffer, ptr, piece.length).set(piece); // a fresh view: the heap may have grown
-        check(handle.loadFeed(ptr, piece.length));
-      }
-      check(handle.loadEnd());
-    } catch (err) {
-      handle.delete();
-      throw err;
-    } finally {
-      M._free(ptr);
+    if (!(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes) || (typeof Blob !== 'undefined' && bytes instanceof Blob))) {
+      throw new InvalidInputError('INVALID_ARGUMENT', 'FlatIndex.fromBytes: expected a Uint8Array, ArrayBuffer or Blob');
     }
-    return new FlatIndex(M, handle);
+    const { size, chunks } = byteSource(bytes, 'FlatIndex.fromBytes');
+    return loadIndex(size, chunks);
   }
 
   get dim() { return this.#info.dim; }

@@ -1,6 +1,6 @@
 // Image decoding and model preprocessing (PIL-exact) in WASM.
 import { check, ClosedError, InvalidInputError } from './errors.js';
-import { decodeForeign } from './image_codecs.js';
+import { decodeForeign, decodeRefusedJpeg } from './image_codecs.js';
 import { copyToHeap, loadWasm } from './wasm.js';
 
 const registry = new FinalizationRegistry((handle) => handle.delete());
@@ -29,6 +29,19 @@ async function foreignPixels(M, bytes, maxPixels) {
   return header.kind ? decodeForeign(bytes, header) : null;
 }
 
+// The core's decode, and for a JPEG stb_image refuses, libjpeg-turbo's pixels with the JPEG's EXIF
+// orientation through the same RGBA path (image_codecs.js); other refusals stand.
+async function decodeOrFallback(M, bytes, maxPixels, core, fromRgba) {
+  try {
+    return withHeap(M, bytes, core);
+  } catch (err) {
+    const px = await decodeRefusedJpeg(bytes, err, maxPixels);
+    if (!px) throw err;
+    const { orientation } = withHeap(M, bytes, (ptr) => check(M.imageInfo(ptr, bytes.byteLength)));
+    return withHeap(M, px.rgba, (ptr) => fromRgba(ptr, px, orientation));
+  }
+}
+
 /**
  * Decodes JPEG/PNG/GIF/BMP/WebP/HEIC/AVIF bytes to RGB (orientation applied, alpha dropped).
  * @returns {Promise<{data: Uint8Array, width: number, height: number}>}
@@ -38,7 +51,8 @@ export async function decodeImage(input, { maxPixels = 100e6 } = {}) {
   const M = await loadWasm();
   const px = await foreignPixels(M, bytes, maxPixels);
   if (px) return withHeap(M, px.rgba, (ptr) => check(M.rgbFromDecoded(ptr, px.rgba.byteLength, px.width, px.height, px.orientation, maxPixels)));
-  return withHeap(M, bytes, (ptr) => check(M.decodeImage(ptr, bytes.byteLength, maxPixels)));
+  return decodeOrFallback(M, bytes, maxPixels, (ptr) => check(M.decodeImage(ptr, bytes.byteLength, maxPixels)),
+    (ptr, p, orientation) => check(M.rgbFromDecoded(ptr, p.rgba.byteLength, p.width, p.height, orientation, maxPixels)));
 }
 
 /** EXIF orientation (1-8) and date taken ('YYYY:MM:DD HH:MM:SS' or '') of image bytes, without decoding. */
@@ -81,7 +95,8 @@ export class ImagePreprocessor {
     const px = await foreignPixels(this.#M, bytes, this.#maxPixels);
     const h = this.#live();
     if (px) return withHeap(this.#M, px.rgba, (ptr) => this.#result(check(h.fromDecoded(ptr, px.rgba.byteLength, px.width, px.height, px.orientation, this.#maxPixels))));
-    return withHeap(this.#M, bytes, (ptr) => this.#result(check(h.fromEncoded(ptr, bytes.byteLength, this.#maxPixels))));
+    return decodeOrFallback(this.#M, bytes, this.#maxPixels, (ptr) => this.#result(check(h.fromEncoded(ptr, bytes.byteLength, this.#maxPixels))),
+      (ptr, p, orientation) => this.#result(check(this.#live().fromDecoded(ptr, p.rgba.byteLength, p.width, p.height, orientation, this.#maxPixels))));
   }
 
   /** RGBA pixels (ImageData.data, e.g. from createImageBitmap + canvas) to float32 CHW. */

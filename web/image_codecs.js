@@ -38,6 +38,21 @@ async function nodeWasm(specifier) {
 
 // Literal specifiers inside import(): bundlers (Vite, webpack) resolve and package them.
 const decoders = {
+  // libjpeg-turbo (mozjpeg's decoder): only for JPEGs stb_image refuses.
+  jpeg: () => once('jpeg', async () => {
+    let mod;
+    try {
+      mod = await import('@jsquash/jpeg/decode.js');
+    } catch (err) {
+      mod = await importFallback('@jsquash/jpeg/decode.js', err);
+    }
+    // libjpeg's warnings ("Corrupt JPEG data: N extraneous bytes...") are what this decoder is for:
+    // not printed. Node gets the compiled module from disk; pages let the glue fetch it.
+    const quiet = { print: () => {}, printErr: () => {} };
+    if (isNode) await mod.init(await nodeWasm('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm'), quiet);
+    else await mod.init(quiet);
+    return mod.default;
+  }),
   webp: () => once('webp', async () => {
     let mod;
     try {
@@ -58,7 +73,8 @@ const decoders = {
     if (isNode) await mod.init(await nodeWasm('@jsquash/avif/codec/dec/avif_dec.wasm'));
     return mod.default;
   }),
-  // The single-file build: its .wasm is inlined, so it needs no URL of its own anywhere.
+  // The single-file build: its .wasm is inlined, so it needs no URL of its own anywhere. With it,
+  // this package's libde265 driver (imported here, so the app shell does not list it).
   heif: () => once('heif', async () => {
     let mod;
     try {
@@ -66,13 +82,15 @@ const decoders = {
     } catch (err) {
       mod = await importFallback('libheif-js/libheif-wasm/libheif-bundle.mjs', err);
     }
-    return mod.default();
+    const [L, { decodeHevcPlan }] = await Promise.all([mod.default(), import('./hevc_decode.js')]);
+    return { L, decodeHevcPlan };
   }),
 };
 
 const corrupt = (name, why) => new ImageError('INVALID_IMAGE', `${name} data is corrupt or truncated (${why})`);
 
-/** The primary image of a HEIF file, decoded by libheif with its irot/imir applied, as RGBA. */
+/** The primary image of a HEIF file, decoded by libheif with its irot/imir applied, as RGBA
+ * (for what web/hevc_decode.js does not decode: clean apertures, overlays, 10-bit, monochrome). */
 async function decodeHeif(L, bytes, name) {
   const ctx = L.heif_context_alloc();
   const handles = [];
@@ -112,12 +130,20 @@ async function decodeHeif(L, bytes, name) {
 /**
  * Decodes a WebP/HEIC/AVIF file whose header the core has read (`header` from foreignHeader).
  * @returns {Promise<{rgba: Uint8Array, width: number, height: number, orientation: number}>}
- *   orientation: what the pixels still need (EXIF for WebP, irot/imir for AVIF; libheif applies its own)
+ *   orientation: what the pixels still need (EXIF for WebP, irot/imir for AVIF and HEIC decoded through
+ *   libde265 directly; libheif applies its own)
  */
 export async function decodeForeign(bytes, header) {
   const { kind, name } = header;
   const decode = await decoders[kind]();
-  if (kind === 'heif') return { ...(await decodeHeif(decode, bytes, name)), orientation: 1 };
+  if (kind === 'heif') {
+    // HEVC planes from libde265 with its filters on, converted as heif-convert does; irot/imir are
+    // then applied by the core. What the plan does not cover, libheif decodes and turns itself.
+    const { L, decodeHevcPlan } = decode;
+    const direct = header.hevc && decodeHevcPlan(L, bytes, header.hevc, (why) => corrupt(name, why));
+    if (direct) return { ...direct, orientation: header.orientation };
+    return { ...(await decodeHeif(L, bytes, name)), orientation: 1 };
+  }
   let image;
   try {
     image = await decode(bytes);
@@ -126,4 +152,44 @@ export async function decodeForeign(bytes, header) {
   }
   const { data, width, height } = image;
   return { rgba: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height, orientation: header.orientation };
+}
+
+// The frame size of a JPEG, read as libjpeg reads markers: bytes that are not a marker are skipped
+// (libjpeg warns "extraneous bytes before marker"), fill bytes too. 0x0 when no SOF comes before SOS.
+function jpegFrameSize(b) {
+  let i = 2;
+  while (i + 4 <= b.length) {
+    if (b[i] !== 0xff) { i++; continue; }
+    const m = b[i + 1];
+    if (m === 0xff || m === 0x00 || m === 0x01 || (m >= 0xd0 && m <= 0xd8)) { i += m === 0xff ? 1 : 2; continue; }
+    if (m === 0xda || m === 0xd9) break;
+    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc && i + 9 <= b.length) {
+      return { height: (b[i + 5] << 8) | b[i + 6], width: (b[i + 7] << 8) | b[i + 8] };
+    }
+    i += 2 + ((b[i + 2] << 8) | b[i + 3]);
+  }
+  return { width: 0, height: 0 };
+}
+
+/**
+ * A JPEG the core's stb_image refused (`refusal`, an INVALID_IMAGE), decoded by libjpeg-turbo as PIL
+ * decodes it: damaged metadata segments, stray bytes between markers, restart markers out of place.
+ * The pixel limit is checked from the SOF before decoding. Resolves to null when libjpeg cannot
+ * decode it either (the core's error then stands).
+ * @returns {Promise<{rgba: Uint8Array, width: number, height: number} | null>}
+ */
+export async function decodeRefusedJpeg(bytes, refusal, maxPixels) {
+  if (!(refusal instanceof ImageError) || refusal.code !== 'INVALID_IMAGE' || bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
+  const { width, height } = jpegFrameSize(bytes);
+  if (!width || !height) return null;
+  if (width * height > maxPixels) throw new ImageError('IMAGE_TOO_LARGE', `JPEG of ${width}x${height} pixels exceeds the limit of ${maxPixels} pixels`);
+  const decode = await decoders.jpeg();
+  let image;
+  try {
+    image = await decode(bytes);
+  } catch {
+    return null;
+  }
+  const { data } = image;
+  return { rgba: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: image.width, height: image.height };
 }

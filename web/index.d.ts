@@ -19,7 +19,8 @@ export interface SearchResult {
 
 export declare class FlatIndex {
   static create(options: FlatIndexOptions): Promise<FlatIndex>;
-  static fromBytes(bytes: Uint8Array | ArrayBuffer): Promise<FlatIndex>;
+  /** Bytes or a Blob/File (read a slice at a time straight into the index's storage). */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer | Blob): Promise<FlatIndex>;
   readonly dim: number;
   readonly storage: Storage;
   readonly metric: Metric;
@@ -265,9 +266,13 @@ export interface CutoffOptions {
 /** A person's photos, each embedded as an image and (when it has one) a caption; saved and reopened. */
 export declare class Library {
   static create(model: Model | { info: { id: string; dim?: number | null }; embedTexts(t: string[]): Promise<Float32Array>; embedImages(i: unknown[]): Promise<Float32Array> }, options?: { weights?: FusionWeights; storage?: Storage }): Promise<Library>;
-  /** A damaged file is a CorruptDataError; one indexed with another model a ModelMismatchError. */
-  static fromBytes(bytes: Uint8Array | ArrayBuffer, model: Model, options?: { allowModelMismatch?: boolean }): Promise<Library>;
-  /** A file path in Node; a name in the browser's private storage (OPFS, else IndexedDB). */
+  /**
+   * Streamed into the indexes' storage (never whole in memory) from bytes, a Blob/File, a ReadableStream
+   * or an iterable of byte chunks. A damaged file is a CorruptDataError; one indexed with another model
+   * a ModelMismatchError.
+   */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>, model: Model, options?: { allowModelMismatch?: boolean }): Promise<Library>;
+  /** A file path in Node; a name in the browser's private storage (OPFS, else IndexedDB); read in 1 MiB chunks. */
   static open(name: string, model: Model, options?: { allowModelMismatch?: boolean }): Promise<Library>;
   /** Atomic: an interrupted save leaves the previous version readable. */
   save(name: string): Promise<void>;

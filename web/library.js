@@ -3,11 +3,12 @@
 // and a versioned, checksummed file format that records the model identity.
 import { sha256Hex } from './digest.js';
 import { ClipfindError, CorruptDataError, InvalidInputError, NotFoundError } from './errors.js';
-import { FlatIndex } from './flat_index.js';
+import { FlatIndex, loadIndex } from './flat_index.js';
 import { imageInfo } from './image.js';
-import { checkIndexes, decodeLibraryFile, encodeLibraryFile, weightsProblem } from './library_file.js';
+import { checkIndexes, encodeLibraryFile, readLibraryFile, weightsProblem } from './library_file.js';
 import { exportSql, readRows, syncTo } from './library_pg.js';
-import { readStored, writeStored } from './library_store.js';
+import { openStored, writeStored } from './library_store.js';
+import { byteSource } from './byte_source.js';
 import { parseQuery, parseTerm } from './query.js';
 import { DEFAULT_CUTOFF, librarySample, NULL_TEXTS, nullStats, queryNull, robustStats, symmetricZ } from './relevance.js';
 
@@ -71,6 +72,11 @@ function plainMeta(meta) {
   if (copy.dateTaken !== undefined && copy.dateTaken !== null && typeof copy.dateTaken !== 'string') throw new InvalidInputError('INVALID_ARGUMENT', 'item.meta.dateTaken must be a string');
   return copy;
 }
+
+// Library.add sends images to the model GROUP per call with GROUPS_IN_FLIGHT calls outstanding: enough
+// for the model to decode the next photos while it runs some, and to batch them.
+const GROUP = 4;
+const GROUPS_IN_FLIGHT = 2;
 
 function aborted(signal) {
   if (signal?.aborted) throw Object.assign(new ClipfindError('ABORTED', 'indexing was cancelled'), { name: 'AbortError' });
@@ -147,34 +153,42 @@ export class Library {
     return new Library(model, await FlatIndex.create({ dim, storage }), await FlatIndex.create({ dim, storage }), info, weights);
   }
 
-  /** Reads toBytes() output; a damaged file is a CorruptDataError, another model a ModelMismatchError. */
-  static async fromBytes(bytes, model, { allowModelMismatch = false } = {}) {
-    if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
-    const file = decodeLibraryFile(bytes);
-    const { header } = file;
-    if (model && model.info.id !== header.model.id && !allowModelMismatch) {
-      throw new ModelMismatchError(`this library was indexed with ${header.model.id}, not ${model.info.id}: open it with that model, or re-index it (library.reindex)`, header.model, model.info);
-    }
-    const loaded = [];
+  /**
+   * Reads toBytes() output: bytes, a Blob/File or a ReadableStream, streamed straight into the indexes'
+   * WASM storage (the file is never whole in memory). A damaged file is a CorruptDataError, another
+   * model a ModelMismatchError.
+   */
+  static async fromBytes(bytes, model, options) {
+    return Library.#read(byteSource(bytes, 'Library.fromBytes'), model, options);
+  }
+
+  static async #read(source, model, { allowModelMismatch = false } = {}) {
+    let file;
     try {
-      loaded.push(await FlatIndex.fromBytes(file.images));
-      loaded.push(await FlatIndex.fromBytes(file.captions));
-      checkIndexes(header, ...loaded);
+      file = await readLibraryFile(source, {
+        loadIndex,
+        onHeader(header) {
+          if (model && model.info.id !== header.model.id && !allowModelMismatch) {
+            throw new ModelMismatchError(`this library was indexed with ${header.model.id}, not ${model.info.id}: open it with that model, or re-index it (library.reindex)`, header.model, model.info);
+          }
+        },
+      });
+      checkIndexes(file.header, file.images, file.captions);
     } catch (err) {
-      for (const index of loaded) index.close();
+      if (file) for (const index of [file.images, file.captions]) index.close();
       if (err instanceof CorruptDataError) err.message = err.message.replace(/^index bytes:/, 'library file: index:');
       throw err;
     }
-    const lib = new Library(model, loaded[0], loaded[1], header.model, header.weights ?? undefined);
+    const { header } = file;
+    const lib = new Library(model, file.images, file.captions, header.model, header.weights ?? undefined);
     for (const it of header.items) lib.#items.set(it.id, it);
     return lib;
   }
 
-  /** Opens a saved library: a file path in Node, a name in the browser's private storage. */
+  /** Opens a saved library (a file path in Node, a name in the browser's private storage), read in chunks. */
   static async open(name, model, options) {
-    const bytes = await readStored(name);
     try {
-      return await Library.fromBytes(bytes, model, options);
+      return await Library.#read(await openStored(name), model, options);
     } catch (err) {
       // Name the file: a person with several libraries needs to know which one is damaged.
       if (err instanceof ClipfindError && !err.message.startsWith(`${name}:`)) err.message = `${name}: ${err.message}`;
@@ -243,23 +257,36 @@ export class Library {
           done++;
         }
       }
-      // Embed image by image inside the batch so one broken file fails alone.
+      // Images go to the model a few per call, two calls in flight: it decodes the next ones while it
+      // runs these (its pipeline) and batches them. A call that fails is redone image by image, so one
+      // broken file fails alone. A cancel keeps what was embedded and drops the calls in flight.
       const ok = [];
-      for (const b of batch) {
-        aborted(signal);
-        try {
-          b.vector = await this.#model.embedImages([b.bytes]);
-          ok.push(b);
-        } catch (error) {
-          summary.failed.push({ id: b.item.id, error });
-        }
-        done++;
+      const dim = this.#modelInfo.dim;
+      const groups = [];
+      for (let g = 0; g < batch.length; g += GROUP) groups.push(batch.slice(g, g + GROUP));
+      const one = (b) => this.#model.embedImages([b.bytes]).then((vector) => ({ vector }), (error) => ({ error }));
+      const embed = (group) => this.#model.embedImages(group.map((b) => b.bytes)).then(
+        (v) => (v.length === group.length * dim ? group.map((b, j) => ({ vector: v.slice(j * dim, (j + 1) * dim) })) : Promise.all(group.map(one))),
+        (error) => (group.length === 1 ? [{ error }] : Promise.all(group.map(one))));
+      const results = groups.map(() => null);
+      const start = (g) => { if (groups[g]) results[g] = embed(groups[g]); };
+      for (let g = 0; g < GROUPS_IN_FLIGHT; g++) start(g);
+      for (let g = 0; g < groups.length && !signal?.aborted; g++) {
+        start(g + GROUPS_IN_FLIGHT);
+        const got = await results[g];
+        groups[g].forEach((b, j) => {
+          if (got[j].error) summary.failed.push({ id: b.item.id, error: got[j].error });
+          else {
+            b.vector = got[j].vector;
+            ok.push(b);
+          }
+          done++;
+        });
         report();
       }
       const captioned = ok.filter((b) => typeof b.item.caption === 'string' && b.item.caption.trim());
       const capVectors = captioned.length ? await this.#model.embedTexts(captioned.map((b) => b.item.caption)) : null;
       const neutral = await this.#neutralEmbeddings();
-      const dim = this.#modelInfo.dim;
       captioned.forEach((b, k) => { b.capVector = capVectors.subarray(k * dim, (k + 1) * dim); });
       for (const b of ok) {
         const info = await imageInfo(b.bytes).catch(() => ({ dateTaken: '' }));
@@ -288,6 +315,8 @@ export class Library {
         this.#items.set(id, record);
       }
       this.#slots = null;
+      // Cancelled: what was embedded before the cancel is in (progress counted it), the rest is not.
+      aborted(signal);
     }
     report();
     return summary;

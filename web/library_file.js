@@ -1,8 +1,9 @@
 // The library file: 'CLIPFLIB', u32 version, then length-prefixed sections (JSON header, image
 // index, caption index) and a CRC-32 of everything before it. Everything read back is checked
 // before a Library is built on it: a damaged file is a CorruptDataError, never a half-working library.
+import { ByteReader } from './byte_source.js';
 import { crc32 } from './crc32.js';
-import { CorruptDataError } from './errors.js';
+import { ClipfindError, CorruptDataError } from './errors.js';
 
 const MAGIC = 'CLIPFLIB';
 export const FORMAT_VERSION = 1;
@@ -59,6 +60,75 @@ export function decodeLibraryFile(bytes) {
   if (off !== end) throw fail(`${end - off} unexpected byte(s) after the sections`);
   checkHeader(header);
   return { header, images, captions };
+}
+
+/**
+ * Reads a library file from a byte source (byte_source.js) in one pass, as decodeLibraryFile checks
+ * it, handing each index section to loadIndex(size, pieces) as it arrives: the sections go straight
+ * into WASM storage and the file is never whole in memory. onHeader(header) runs once the header is
+ * read, before any index is loaded (a model check). Errors keep decodeLibraryFile's precedence: too
+ * short, bad magic, checksum, then the rest (the input is read to its end before any of these is
+ * reported, so a damaged file is a checksum mismatch whatever part of it is damaged).
+ * Returns { header, images, captions } with the two loaded indexes.
+ */
+export async function readLibraryFile(source, { loadIndex, onHeader = () => {} }) {
+  const reader = new ByteReader(source, fail);
+  try {
+    return await readFrom(reader, loadIndex, onHeader);
+  } finally {
+    await reader.close();
+  }
+}
+
+async function readFrom(reader, loadIndex, onHeader) {
+  const start = await reader.read(12, { upTo: true });
+  const known = (n) => reader.size === null || reader.size >= n;
+  if (start.length < 12 || !known(24)) throw fail('too short to be a clipfind library');
+  if (new TextDecoder().decode(start.subarray(0, 8)) !== MAGIC) {
+    if ((await reader.read(12, { upTo: true })).length < 12) throw fail('too short to be a clipfind library');
+    throw fail('not a clipfind library (bad magic)');
+  }
+  const loaded = [];
+  let deferred = null; // the first problem found; reported once the checksum is known to be right
+  let header;
+  try {
+    const version = new DataView(start.buffer).getUint32(8, true);
+    if (version !== FORMAT_VERSION) throw new CorruptDataError('UNSUPPORTED_VERSION', `library file: format version ${version} (this build reads ${FORMAT_VERSION})`);
+    const sectionSize = async () => {
+      const n = new DataView((await reader.read(4)).buffer).getUint32(0, true);
+      // Whatever follows the section holds at least the checksum.
+      if (reader.size !== null && n > reader.size - reader.consumed - 4) throw fail('truncated section');
+      return n;
+    };
+    const text = await reader.read(await sectionSize());
+    try {
+      header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(text));
+    } catch {
+      throw fail('header is not valid JSON');
+    }
+    checkHeader(header);
+    onHeader(header);
+    for (let i = 0; i < 2; i++) {
+      const size = await sectionSize();
+      loaded.push(await loadIndex(size, reader.pieces(size)));
+    }
+  } catch (err) {
+    if (!(err instanceof ClipfindError)) throw closing(loaded, err);
+    deferred = err;
+  }
+  const after = await reader.skipRest();
+  const total = reader.consumed;
+  if (total < 24) throw closing(loaded, fail('too short to be a clipfind library'));
+  if (reader.tail !== reader.crc) throw closing(loaded, fail(`checksum mismatch (damaged or truncated, ${total} bytes)`));
+  if (!deferred && after < 4) deferred = fail('truncated section');
+  if (!deferred && after > 4) deferred = fail(`${after - 4} unexpected byte(s) after the sections`);
+  if (deferred) throw closing(loaded, deferred);
+  return { header, images: loaded[0], captions: loaded[1] };
+}
+
+function closing(indexes, err) {
+  for (const index of indexes) index.close();
+  return err;
 }
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);

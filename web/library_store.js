@@ -1,6 +1,7 @@
 // Where libraries live: a file in Node (written atomically: new file, fsync, rename), the Origin
 // Private File System in browsers (its writable streams swap on close), IndexedDB where OPFS is
 // missing. In every case an interrupted save leaves the previous library intact.
+import { byteSource, CHUNK_BYTES } from './byte_source.js';
 import { NotFoundError } from './errors.js';
 import { isNode, nodeImport } from './env.js';
 
@@ -26,14 +27,37 @@ async function nodeWrite(file, bytes) {
   }
 }
 
-async function nodeRead(file) {
+// A file read into one reused buffer: each chunk is a view of it, valid until the next is read.
+async function nodeChunks(file) {
   const fs = await nodeImport('node:fs/promises');
+  let h;
   try {
-    return new Uint8Array(await fs.readFile(file));
+    h = await fs.open(file, 'r');
   } catch (err) {
     if (err.code === 'ENOENT') throw new NotFoundError('NOT_FOUND', `${file}: no such library`);
     throw err;
   }
+  let size;
+  try {
+    size = (await h.stat()).size;
+  } catch (err) {
+    await h.close();
+    throw err;
+  }
+  async function* chunks() {
+    try {
+      const buffer = new Uint8Array(Math.min(CHUNK_BYTES, Math.max(size, 1)));
+      for (let at = 0; ;) {
+        const { bytesRead } = await h.read(buffer, 0, buffer.length, at);
+        if (bytesRead === 0) return;
+        at += bytesRead;
+        yield buffer.subarray(0, bytesRead);
+      }
+    } finally {
+      await h.close();
+    }
+  }
+  return { size, chunks: chunks() };
 }
 
 const IDB = { db: 'clipfind', store: 'libraries' };
@@ -78,21 +102,26 @@ export async function writeStored(name, bytes) {
   return idbDo('readwrite', (s) => s.put(bytes, name));
 }
 
-export async function readStored(name) {
-  if (isNode) return nodeRead(name);
+/**
+ * A stored library as a byte source (byte_source.js): its size and its bytes in chunks, read as they
+ * are consumed, so opening a big library never holds the whole file in memory.
+ */
+export async function openStored(name) {
+  if (isNode) return nodeChunks(name);
   const dir = await opfsDir();
   if (dir) {
+    let file;
     try {
-      const handle = await dir.getFileHandle(name);
-      return new Uint8Array(await (await handle.getFile()).arrayBuffer());
+      file = await (await dir.getFileHandle(name)).getFile();
     } catch (err) {
       if (err.name === 'NotFoundError') throw new NotFoundError('NOT_FOUND', `${name}: no such library`);
       throw err;
     }
+    return byteSource(file, name);
   }
   const bytes = await idbDo('readonly', (s) => s.get(name));
   if (!bytes) throw new NotFoundError('NOT_FOUND', `${name}: no such library`);
-  return new Uint8Array(bytes);
+  return byteSource(new Uint8Array(bytes), name);
 }
 
 export async function deleteStored(name) {

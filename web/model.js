@@ -2,7 +2,7 @@
 // WASM fallback). The C++ core tokenizes and preprocesses; ORT runs one session per tower, created
 // only when a call needs it (text search never loads the vision model).
 import { check, ClipfindError, ClosedError, InvalidInputError, ModelFileError } from './errors.js';
-import { ImagePreprocessor } from './image.js';
+import { ParallelPreprocessor } from './parallel_preprocessor.js';
 import { resolveSource } from './model_source.js';
 import { RemoteModel } from './remote_model.js';
 import { scoreFromCosine } from './scoring.js';
@@ -138,6 +138,7 @@ export class Model {
   #text = null; // { session, tokenizer }
   #vision = null; // { session, preprocessor }
   #closed = false;
+  #turn = Promise.resolve();
   info;
   /** Where the last output tensor lived: 'gpu-buffer' when WebGPU ran the model, else 'cpu'. */
   lastOutputLocation = null;
@@ -212,32 +213,55 @@ export class Model {
       const { inputIds, attentionMask, dims } = tower.tokenizer.encodeBatch(batch, { padding: rules.padding });
       const feeds = { input_ids: new this.#ort.Tensor('int64', inputIds, dims) };
       if (tower.session.inputNames.includes('attention_mask')) feeds.attention_mask = new this.#ort.Tensor('int64', attentionMask, dims);
-      out.push(await this.#run(tower, feeds, batch.length, 'text'));
+      out.push(await this.#exclusive(() => this.#run(tower, feeds, batch.length, 'text')));
     }
     return this.#concat(out, texts.length);
   }
 
   /**
    * Embeds images: bytes (Uint8Array/ArrayBuffer), Blobs, ImageData or ImageBitmaps.
+   * A pipeline: the next batch decodes and preprocesses on its own thread (ParallelPreprocessor)
+   * while ONNX Runtime runs this one; concurrent calls share the pipeline (runs take turns).
    * @returns {Promise<Float32Array>} n × dim, L2-normalized
    */
   async embedImages(images) {
     this.#check();
     if (!Array.isArray(images)) images = [images];
     const tower = await this.#visionTower();
+    const size = this.#opts.batchSize;
+    // Preprocessing runs up to two batches ahead of inference (ParallelPreprocessor's workers), and
+    // each run takes the images that are ready (at least one, at most a batch): the first run starts
+    // after one image, and where decoding is the slower stage runs stay small instead of waiting.
+    const queue = [];
+    let started = 0;
+    const refill = (consumed) => {
+      for (; started < images.length && started < consumed + 2 * size; started++) {
+        const entry = { ready: false };
+        entry.promise = tower.preprocessor.preprocess(images[started]);
+        entry.promise.then(() => { entry.ready = true; }, () => { entry.ready = true; });
+        queue.push(entry);
+      }
+    };
     const out = [];
-    for (let i = 0; i < images.length; i += this.#opts.batchSize) {
-      const batch = images.slice(i, i + this.#opts.batchSize);
-      const items = [];
-      for (const img of batch) items.push(await this.#pixels(tower.preprocessor, img));
+    for (let i = 0; i < images.length;) {
+      refill(i);
+      await queue[i].promise;
+      // let results that arrived during the last run be delivered before taking the ready ones
+      if (queue[i + 1] && !queue[i + 1].ready) await new Promise((r) => setTimeout(r, 0));
+      let n = 1;
+      while (n < size && queue[i + n]?.ready) n++;
+      const items = await Promise.all(queue.slice(i, i + n).map((e) => e.promise));
       const [c, h, w] = items[0].dims;
-      const data = new Float32Array(items.length * c * h * w);
+      const data = new Float32Array(n * c * h * w);
       items.forEach((it, k) => {
         if (it.dims[1] !== h || it.dims[2] !== w) throw new InvalidInputError('DIMENSION_MISMATCH', 'embedImages: images preprocess to different sizes');
         data.set(it.data, k * c * h * w);
       });
-      const feeds = { pixel_values: new this.#ort.Tensor('float32', data, [items.length, c, h, w]) };
-      out.push(await this.#run(tower, feeds, items.length, 'image'));
+      for (let k = i; k < i + n; k++) queue[k] = null; // their pixels can go
+      i += n;
+      refill(i);
+      const feeds = { pixel_values: new this.#ort.Tensor('float32', data, [n, c, h, w]) };
+      out.push(await this.#exclusive(() => this.#run(tower, feeds, n, 'image')));
     }
     return this.#concat(out, images.length);
   }
@@ -264,16 +288,11 @@ export class Model {
     if (this.#closed) throw new ClosedError('Model is closed');
   }
 
-  async #pixels(pre, img) {
-    if (typeof ImageData !== 'undefined' && img instanceof ImageData) return pre.fromRGBA(img.data, img.width, img.height);
-    if (typeof ImageBitmap !== 'undefined' && img instanceof ImageBitmap) {
-      const canvas = new OffscreenCanvas(img.width, img.height);
-      const ctx = canvas.getContext('2d');
-      ctx.drawImage(img, 0, 0);
-      const d = ctx.getImageData(0, 0, img.width, img.height);
-      return pre.fromRGBA(d.data, d.width, d.height);
-    }
-    return pre.fromEncoded(img);
+  // One session run at a time: calls overlap in preprocessing, not in ONNX Runtime.
+  #exclusive(fn) {
+    const run = this.#turn.then(fn);
+    this.#turn = run.catch(() => {});
+    return run;
   }
 
   #concat(parts, n) {
@@ -349,7 +368,9 @@ export class Model {
   #visionTower() {
     this.#vision ??= (async () => {
       const file = `onnx/vision_model${DTYPE_SUFFIX[this.#opts.dtype]}.onnx`;
-      const preprocessor = await ImagePreprocessor.fromConfig(this.#files.preprocessor).catch((err) => {
+      // inference's share of the cores decides how decoding overlaps it (ParallelPreprocessor)
+      const computeThreads = this.info.backend === 'wasm' ? this.#ort.env.wasm.numThreads : 0;
+      const preprocessor = await ParallelPreprocessor.fromConfig(this.#files.preprocessor, { computeThreads }).catch((err) => {
         err.message = `preprocessor_config.json: ${err.message.replace(/^preprocessor_config\.json: /, '')}`;
         throw err;
       });

@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "image/bmp.hpp"
 #include "image/formats.hpp"
+#include "image/gif_lzw.hpp"
 
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_NO_STDIO
@@ -371,6 +372,12 @@ RgbImage decode_image(std::span<const uint8_t> bytes, const DecodeOptions& optio
     throw Error(ErrorCode::ImageTooLarge, std::string(fmt) + " of " + std::to_string(w) + "x" + std::to_string(h) + " pixels exceeds the limit of " +
                                               std::to_string(options.max_pixels) + " pixels");
   stbi_uc* px = stbi_load_from_memory(bytes.data(), int(bytes.size()), &w, &h, &comp, 3);
+  std::vector<uint8_t> reencoded;
+  if (!px && f == "GIF" && std::string_view(stbi_failure_reason() ? stbi_failure_reason() : "") == "too many codes") {
+    // A full code table without a clear code: PIL keeps decoding (image/gif_lzw.hpp).
+    reencoded = gif_first_frame_reencoded(bytes);
+    if (!reencoded.empty()) px = stbi_load_from_memory(reencoded.data(), int(reencoded.size()), &w, &h, &comp, 3);
+  }
   if (!px && f == "BMP") {
     if (auto img = decode_bmp_as_pil(bytes, options.max_pixels)) return *img;
   }

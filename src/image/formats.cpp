@@ -4,16 +4,22 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "image/bmff.hpp"
 #include "image/decode.hpp"
+#include "image/hevc_plan.hpp"
 
 namespace clipfind {
 namespace {
 
-uint32_t be32(const uint8_t* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
-uint16_t be16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
+using bmff::be16;
+using bmff::be32;
+using bmff::Box;
+using bmff::children;
+using bmff::find;
+using bmff::is;
+
 uint32_t le32(const uint8_t* p) { return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24; }
 uint32_t le24(const uint8_t* p) { return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16; }
-bool is(const uint8_t* p, const char* four) { return std::memcmp(p, four, 4) == 0; }
 
 [[noreturn]] void bad(const std::string& fmt, const std::string& why) { throw Error(ErrorCode::InvalidImage, fmt + " " + why); }
 
@@ -59,44 +65,6 @@ ForeignHeader webp(std::span<const uint8_t> b) {
   if (!have_size) bad("WebP", "header is corrupt or truncated (no VP8/VP8L/VP8X chunk)");
   if (h.width == 0 || h.height == 0) bad("WebP", "has no pixels");
   return h;
-}
-
-// ISO-BMFF box walking over [begin, end) of the file.
-struct Box {
-  size_t body = 0, end = 0;  // payload start and box end, as file offsets
-  char type[5] = {};
-};
-
-// The boxes directly inside [begin, end); stops (without throwing) at a truncated box, which the
-// caller notices as a missing box.
-std::vector<Box> children(std::span<const uint8_t> b, size_t begin, size_t end) {
-  std::vector<Box> out;
-  size_t i = begin;
-  while (i + 8 <= end && out.size() < 4096) {
-    uint64_t size = be32(b.data() + i);
-    size_t header = 8;
-    if (size == 1) {
-      if (i + 16 > end) break;
-      size = uint64_t(be32(b.data() + i + 8)) << 32 | be32(b.data() + i + 12);
-      header = 16;
-    } else if (size == 0) {
-      size = end - i;
-    }
-    if (size < header || size > end - i) break;
-    Box box;
-    box.body = i + header;
-    box.end = i + size_t(size);
-    std::memcpy(box.type, b.data() + i + 4, 4);
-    out.push_back(box);
-    i = box.end;
-  }
-  return out;
-}
-
-const Box* find(const std::vector<Box>& boxes, const char* type) {
-  for (const Box& x : boxes)
-    if (std::memcmp(x.type, type, 4) == 0) return &x;
-  return nullptr;
 }
 
 ForeignHeader heif(std::span<const uint8_t> b) {
@@ -170,6 +138,7 @@ ForeignHeader heif(std::span<const uint8_t> b) {
   if (!have_size) bad(h.name, "primary image has no size (ispe property)");
   if (h.width == 0 || h.height == 0) bad(h.name, "has no pixels");
   h.orientation = orientation_of_transforms(ops);
+  if (h.format == ForeignFormat::Heif) h.hevc = read_hevc_plan(b);
   return h;
 }
 

@@ -18,6 +18,8 @@
 #include <string>
 #include <utility>
 
+#include "image/hevc_plan.hpp"
+
 namespace clipfind {
 
 enum class ForeignFormat { None, WebP, Heif, Avif };
@@ -28,6 +30,7 @@ struct ForeignHeader {
   uint64_t width = 0, height = 0;  // before orientation (rotation does not change the pixel count)
   int orientation = 1;       // see above: EXIF (WebP) or irot/imir (HEIF, AVIF)
   bool animated = false;     // WebP with an ANIM chunk: the first frame is what PIL shows
+  HevcPlan hevc;             // HEIC: where its HEVC data lies (image/hevc_plan.hpp)
 };
 
 // format None for anything that is not WebP/HEIF/AVIF (JPEG, PNG, MP4, text...). For those three,

@@ -14,8 +14,8 @@ namespace clipfind {
 
 // About 1 MiB per block: large enough that the scan streams, small enough that the one partly used
 // block (and the one spare) cost little. Rows per block is a power of two and at least 4, so the
-// 4-row (f32) and 2-row (f16) kernel groups fall exactly where they would in one contiguous buffer
-// and scores stay bit-identical to it.
+// runs the scan hands the kernels fall where they would in one contiguous buffer and scores stay
+// bit-identical to it.
 constexpr size_t kBlockBytes = size_t(1) << 20;
 
 inline size_t rows_per_block(size_t row_bytes) {

@@ -1,16 +1,19 @@
 // Decode + preprocess of a 4000x3000 JPEG: clipfind WASM (PIL-exact) vs transformers.js's
 // RawImage/AutoProcessor path (sharp/libvips in Node), same process, same CLIP config.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ImagePreprocessor } from 'clipfind';
 import { median } from './index_bench.mjs';
+import { browserSkipReason, withBrowser } from '../js/helpers/browser.mjs';
 
 const clipConfig = { crop_size: 224, do_center_crop: true, do_normalize: true, do_resize: true, feature_extractor_type: 'CLIPFeatureExtractor', image_processor_type: 'CLIPImageProcessor', image_mean: [0.48145466, 0.4578275, 0.40821073], image_std: [0.26862954, 0.26130258, 0.27577711], resample: 3, size: 224 };
 
 export async function imageBench() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'clipfind-bench-img-'));
+  // Under build/ so the Chromium part below can fetch the files from the test server.
+  const root = new URL('../../', import.meta.url).pathname;
+  const dir = path.join(root, 'build', 'bench-image');
+  mkdirSync(dir, { recursive: true });
   const jpg = path.join(dir, 'photo.jpg');
   try {
     execFileSync('/usr/bin/python3', ['-c', `
@@ -83,5 +86,23 @@ im.save(${JSON.stringify(jpg)} + ".webp", quality=90)
     console.log(`  ${`clipfind ${name} (${(b2.length / 1e6).toFixed(1)} MB, 4000x3000), median of 3`.padEnd(48)} ${lines[name].toFixed(0)} ms (${(lines[name] / a).toFixed(2)}x the JPEG)`);
   }
   pre2.close();
+
+  // The same files in Chromium: ImagePreprocessor.fromEncoded in a page (same WASM and decoders).
+  const skip = browserSkipReason();
+  if (skip) {
+    console.log(`  Chromium skipped: ${skip}`);
+  } else {
+    const files = [['JPEG', jpg], ...others];
+    const ms = await withBrowser(async ({ page, origin }) => {
+      await page.goto(`${origin}/tests/browser/formats.html`);
+      await page.waitForFunction(() => window.ready === true);
+      const urls = files.map(([, f]) => `/build/bench-image/${path.basename(f)}`);
+      return page.evaluate(([u, c]) => window.benchDecode(u, c), [urls, JSON.stringify(clipConfig)]);
+    }, { webgpu: false, roots: ['web', 'tests', 'node_modules', 'build'] });
+    for (const [i, [name]] of files.entries()) {
+      lines[`chromium${name}`] = ms[i];
+      console.log(`  ${`Chromium: clipfind ${name} (4000x3000), median of 3`.padEnd(48)} ${ms[i].toFixed(0)} ms (${(ms[i] / ms[0]).toFixed(2)}x the JPEG)`);
+    }
+  }
   return { ours: a, theirs: b, ...lines };
 }

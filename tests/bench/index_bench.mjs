@@ -109,6 +109,8 @@ export async function indexBench({ FlatIndex, randomUnit, spawnSync, existsSync 
   console.log(`  WASM f16          ${f(res.f16)}   (${x(res.f32, res.f16)} faster than f32; recall@10 ${res.recall_f16.toFixed(4)})`);
   console.log(`  WASM i8           ${f(res.i8)}   (${x(res.f32, res.i8)} faster than f32, goal >= 2.5x; recall@10 ${res.recall_i8.toFixed(4)})`);
   console.log(`  WASM i8 rerank=8  ${f(res.i8rerank)}   (recall@10 ${res.recall_i8rerank.toFixed(4)})`);
+  console.log(`  f16/f32 speed     ${x(res.f32, res.f16)}   (goal >= 1.6x with recall@10 >= 0.999: ${res.f32 / res.f16 >= 1.6 && res.recall_f16 >= 0.999 ? 'ok' : 'NOT MET'})`);
+  console.log(`  i8/f32 speed      ${x(res.f32, res.i8)}   (goal >= 2.5x: ${res.f32 / res.i8 >= 2.5 ? 'ok' : 'NOT MET'})`);
   console.log(`  tuned JS loop     ${f(res.js)}   (WASM f32 is ${x(res.js, res.f32)} faster; goal >= 5x)`);
   console.log(`  transformers.js   ${f(res.transformers)}   (WASM f32 is ${x(res.transformers, res.f32)} faster; goal >= 100x)`);
   if (native) {

@@ -2,6 +2,7 @@
 // embedding excluded: the model is a stub) and memory per item; then the same library saved and
 // opened in Chromium (Library.open from the Origin Private File System): its WASM heap against the
 // raw vectors (goal, issue 21: <= 1.2x + 40 MB) and its JS heap.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Library, loadWasm } from 'clipfind';
 import { browserSkipReason, withBrowser } from '../js/helpers/browser.mjs';
@@ -44,6 +45,19 @@ export async function libraryBench() {
   writeFileSync(`${root}build/bench-library/library.clipfind`, lib.toBytes());
   lib.close();
   await openInChromium(n, captioned, dim);
+  openInNode(`${root}build/bench-library/library.clipfind`);
+}
+
+// Library.open in a fresh Node process: WASM heap and the peak RSS during the open (it streams the
+// file into the indexes; the peak above the heap it grows is what the open holds besides them).
+function openInNode(file) {
+  const child = new URL('../js/helpers/memory_child.mjs', import.meta.url).pathname;
+  const p = spawnSync(process.execPath, ['--expose-gc', child, 'library-open', file], { encoding: 'utf8' });
+  if (p.status !== 0) throw new Error(`memory_child library-open: ${p.stderr}`);
+  const r = JSON.parse(p.stdout.trim().split('\n').pop());
+  const MB = 1e6, transient = r.peakGrowth - r.rssGrowth;
+  console.log(`  Node, Library.open of it (fresh process): WASM heap ${(r.heap / MB).toFixed(0)} MB = ${(r.heap / r.raw).toFixed(2)}x raw (goal <= ${((1.2 * r.raw + 40 * MB) / MB).toFixed(0)} MB), ` +
+    `RSS +${(r.rssGrowth / MB).toFixed(0)} MB after the open, +${(r.peakGrowth / MB).toFixed(0)} MB at its peak: it held ${(transient / MB).toFixed(0)} MB = ${(transient / r.raw).toFixed(2)}x raw beyond the library (a second copy of the file would be > 1x)`);
 }
 
 async function openInChromium(n, captioned, dim) {

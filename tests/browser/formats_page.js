@@ -23,3 +23,24 @@ window.embedAll = async (modelUrl, urls) => {
   return { vectors, violations };
 };
 window.ready = true;
+
+// Decode + preprocess (ImagePreprocessor.fromEncoded: the WASM/lazy decoders, as in Node) of each
+// URL's file, median of 3 after one call that loads the decoder (tests/bench/image_bench.mjs).
+window.benchDecode = async (urls, configText) => {
+  const { ImagePreprocessor } = await import('../../web/index.js');
+  const pre = await ImagePreprocessor.fromConfig(configText);
+  const out = [];
+  for (const u of urls) {
+    const blob = await blobOf(u);
+    await pre.fromEncoded(blob);
+    const t = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      await pre.fromEncoded(blob);
+      t.push(performance.now() - t0);
+    }
+    out.push(t.sort((a, b) => a - b)[1]);
+  }
+  pre.close();
+  return out;
+};

@@ -246,3 +246,56 @@ test('demo: the CSP is enforced on every redirect hop (a mirror that lists only 
     await hub.close();
   }
 });
+
+test('demo: re-indexing on a model switch can be cancelled; the libraries stay consistent, saved, and the rest re-indexes later', { skip, timeout: 120000 }, async () => {
+  const hub = await startMockHub({ repos: { [CLIP]: { dir: fixture } }, sliceBytes: 1 << 20, sliceMs: 0 });
+  const n = 24;
+  try {
+    await withBrowser(async ({ page, origin }) => {
+      await recordUi(page);
+      await ready(page, `${origin}/web/demo/?backend=wasm&sw=0`);
+      await page.setInputFiles('[data-testid=import-input]', gallery.slice(0, n));
+      await importDone(page);
+      assert.equal(await photosIndexed(page), n);
+
+      await page.selectOption('[data-testid=model-select]', 'catalog:clip-vit-base-patch32');
+      await page.waitForSelector('[data-testid=switch-prompt]:not([hidden])', { timeout: 60000 });
+      // Cancel from inside the page as soon as a few photos are re-indexed (a click from here could
+      // come after the end: this model is small and fast).
+      const cancelledAt = page.evaluate(() => new Promise((resolve) => {
+        const p = document.querySelector('[data-testid=progress]');
+        new MutationObserver((_, obs) => {
+          if (document.getElementById('progress-bar').hidden || Number(p.dataset.done) < 3) return;
+          document.getElementById('cancel').click();
+          obs.disconnect();
+          resolve(Number(p.dataset.done));
+        }).observe(document.body, { attributes: true, subtree: true });
+      }));
+      await page.click('[data-testid=switch-reindex]');
+      const at = await cancelledAt;
+      const cancelled = await waitStatus(page, /^Cancelled\. Re-indexed with clipfind-test\/clip: \d+/);
+      const k = Number(/Re-indexed with clipfind-test\/clip: (\d+), skipped 0 unchanged, 0 failed .* (\d+) photos indexed/.exec(cancelled)?.[1] ?? -1);
+      console.log(`# cancelled at ${at}/${n}: ${k} re-indexed`);
+      assert.ok(k >= at && k < n, cancelled);
+      assert.equal(await photosIndexed(page), k, 'the new model\'s library holds exactly what the summary says');
+      await searchFinds(page, 'a photo of a cat', k);
+
+      // saved as it was at the cancel
+      await page.reload();
+      await page.waitForFunction(() => window.clipfindReady === true, null, { timeout: 120000 });
+      assert.match(await statusText(page), new RegExp(`clipfind-test/clip \\(q8\\) ready on WASM.* ${k} photos indexed`));
+      // the built-in model's library is untouched
+      await page.selectOption('[data-testid=model-select]', 'tiny');
+      await waitStatus(page, new RegExp(`ready.* ${n} photos indexed`));
+      // back to the catalog model: it offers the photos it lacks, and re-indexes them
+      await page.selectOption('[data-testid=model-select]', 'catalog:clip-vit-base-patch32');
+      await page.waitForSelector('[data-testid=switch-prompt]:not([hidden])', { timeout: 60000 });
+      assert.match(await page.textContent('#switch-text'), new RegExp(`^${n - k} photo\\(s\\) are indexed with clipfind/tiny-clip-shapes`));
+      await page.click('[data-testid=switch-reindex]');
+      await waitStatus(page, new RegExp(`Re-indexed with clipfind-test/clip: ${n - k}, skipped 0 unchanged, 0 failed .* ${n} photos indexed`));
+      await searchFinds(page, 'a photo of a cat', n);
+    }, { webgpu: false, roots: ['web', 'models'], modelHosts: [hub.origin, hub.cdnOrigin] });
+  } finally {
+    await hub.close();
+  }
+});

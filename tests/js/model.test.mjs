@@ -2,7 +2,7 @@
 // tests/tools/make_test_models.py: token ids, text and image embeddings, lazy towers, typed errors, URL loading.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Model, ModelFileError, NotFoundError, Tokenizer } from 'clipfind';
@@ -50,6 +50,25 @@ for (const fam of families) {
     tok.close();
   });
 }
+
+test('embedImages is a pipeline that keeps order: a list (decoded in a worker, run as images are ready) equals image by image, concurrent calls too; a broken image fails its call only', async () => {
+  const dir = path.join(root, 'clip');
+  const gallery = new URL('../../models/tiny/gallery/', import.meta.url).pathname;
+  const bytes = [...ref('clip').images.map((im) => path.join(dir, im.file)), ...readdirSync(gallery).filter((f) => /^scene-00\d\.(png|jpg)$/.test(f)).sort().slice(0, 7).map((f) => path.join(gallery, f))].map((f) => readFileSync(f));
+  const model = await Model.load(dir, { backend: 'wasm', batchSize: 3 });
+  const dim = model.info.dim;
+  const all = await model.embedImages(bytes);
+  const each = await Promise.all(bytes.map((b) => model.embedImages([b])));
+  each.forEach((v, i) => {
+    const diff = Math.max(...v.map((x, j) => Math.abs(x - all[i * dim + j])));
+    assert.ok(diff <= 1e-5, `image ${i}: max abs ${diff} between the list and the single call`);
+    if (i > 0) assert.ok(cosine(v, each[i - 1]) < 0.9999, `images ${i - 1} and ${i} differ (the order check means something)`);
+  });
+  await assert.rejects(model.embedImages([bytes[0], new Uint8Array([1, 2, 3]), bytes[1]]), (e) => e.code === 'INVALID_IMAGE');
+  const again = await model.embedImages([bytes[2]]);
+  assert.ok(Math.max(...again.map((x, j) => Math.abs(x - each[2][j]))) <= 1e-6, 'the pipeline works after a failed call');
+  await model.close();
+});
 
 function copyModel(fam) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `clipfind-${fam}-`));

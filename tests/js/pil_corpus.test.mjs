@@ -14,17 +14,10 @@ import { fixturesDir } from './helpers/corpus.mjs';
 
 if (!havePil()) throw new Error('/usr/bin/python3 with python3-pil and python3-numpy is not installed (scripts/setup.sh installs them)');
 
-// Files PIL decodes that clipfind still refuses, each with why; the test fails on any other.
-const KNOWN_GAPS = {
-  'hopper_bad_exif.jpg': 'stb_image stops at a restart marker its interval does not expect (libjpeg warns and resyncs)',
-  'jpeg_ff00_header.jpg': 'stb_image rejects the 0xFF 0x03 fill inside the header (libjpeg skips it)',
-  'iss634.gif': "stb_image's LZW reader refuses a code table PIL's accepts ('too many codes')",
-};
-
 const dir = `${fixturesDir}pillow/`;
 const script = new URL('../tools/pil_reference.py', import.meta.url).pathname;
 
-test('Pillow test images: every file PIL decodes is decoded (but the named gaps), >= 98% within 1 level of PIL (JPEG 3)', async () => {
+test('Pillow test images: every file PIL decodes is decoded, >= 98% within 1 level of PIL (JPEG 3)', async () => {
   const files = readdirSync(dir, { recursive: true }).filter((f) => /\.(jpe?g|png|gif|bmp)$/i.test(f)).sort();
   assert.ok(files.length >= 450, `${files.length} files`);
   const out = mkdtempSync(path.join(os.tmpdir(), 'clipfind-pil-corpus-'));
@@ -60,7 +53,6 @@ test('Pillow test images: every file PIL decodes is decoded (but the named gaps)
   console.log(`# ${files.length} files; PIL decodes ${decodedByPil}; clipfind refuses ${refused.length}, differs beyond tolerance on ${differ.length}; ${within} (${(100 * within / decodedByPil).toFixed(1)}%) within tolerance`);
   for (const r of refused) console.log(`#   refused: ${r}`);
   for (const d of differ) console.log(`#   differs: ${d}`);
-  const unexpected = refused.filter((r) => !(r.split(' ')[0] in KNOWN_GAPS));
-  assert.deepEqual(unexpected, [], 'refused files PIL decodes');
+  assert.deepEqual(refused, [], 'refused files PIL decodes');
   assert.ok(within >= 0.98 * decodedByPil, `${within} of ${decodedByPil} within tolerance`);
 });

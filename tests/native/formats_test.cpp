@@ -69,6 +69,33 @@ TEST(Formats, FixtureHeaders) {
   EXPECT_EQ(read_foreign_header(std::vector<uint8_t>{0xff, 0xd8, 0xff}).format, ForeignFormat::None);
 }
 
+TEST(Formats, HevcPlanLocatesTilesAndParameterSets) {
+  const auto bytes = read("grid.heic");
+  const HevcPlan grid = read_foreign_header(bytes).hevc;
+  ASSERT_TRUE(grid.direct);
+  EXPECT_EQ(grid.columns, 2u);
+  EXPECT_EQ(grid.rows, 2u);
+  EXPECT_EQ(grid.width, 120u);
+  EXPECT_EQ(grid.height, 100u);
+  EXPECT_EQ(grid.tile_width, 64u);
+  EXPECT_EQ(grid.tile_height, 64u);
+  ASSERT_EQ(grid.tiles.size(), 4u);
+  for (const HevcTile& t : grid.tiles) {
+    ASSERT_GE(t.parameter_sets.size(), 3u);  // VPS, SPS, PPS
+    // The first parameter set is a VPS (NAL type 32), and the data starts with a length prefix that
+    // fits its extent.
+    EXPECT_EQ((bytes[t.parameter_sets[0].offset] >> 1) & 63, 32);
+    ASSERT_EQ(t.data.size(), 1u);
+    const uint8_t* d = bytes.data() + t.data[0].offset;
+    EXPECT_LE(uint64_t(d[0]) << 24 | d[1] << 16 | d[2] << 8 | d[3], t.data[0].length - 4);
+  }
+  const HevcPlan plain = read_foreign_header(read("rot1mir0.heic")).hevc;
+  ASSERT_TRUE(plain.direct);
+  EXPECT_EQ(plain.tiles.size(), 1u);
+  EXPECT_EQ(plain.width, 128u);  // before irot/imir, which the orientation carries
+  EXPECT_FALSE(read_foreign_header(read("rot1mir0.avif")).hevc.direct);
+}
+
 TEST(Formats, EveryPrefixOfAFileIsATypedErrorOrAHeader) {
   for (const char* name : {"grid.heic", "rot3mir0.avif", "exif6.webp", "lossless.webp"}) {
     const auto bytes = read(name);

@@ -5,9 +5,9 @@ const CACHE = 'clipfind-app-v1';
 const SHELL = ['./', './index.html', './demo.js', './demo.css', './manifest.webmanifest',
   './app.js', './cards.js', './dom.js', './importer.js', './library_view.js', './lightbox.js', './messages.js',
   './model_hint.js', './model_picker.js', './photos.js', './search_view.js', './state.js',
-  '../index.js', '../errors.js', '../wasm.js', '../flat_index.js', '../tokenizer.js', '../image.js', '../image_codecs.js', '../model.js',
+  '../index.js', '../errors.js', '../wasm.js', '../flat_index.js', '../tokenizer.js', '../image.js', '../image_codecs.js', '../model.js', '../parallel_preprocessor.js', '../preprocess_worker.js',
   '../model_source.js', '../remote_model.js', '../worker.js', '../library.js', '../library_file.js', '../library_store.js', '../query.js', '../relevance.js', '../library_pg.js',
-  '../crc32.js', '../env.js', '../builtin_models.js', '../scoring.js', '../digest.js', '../wasm/clipfind.mjs', '../wasm/clipfind.wasm',
+  '../crc32.js', '../byte_source.js', '../env.js', '../builtin_models.js', '../scoring.js', '../digest.js', '../wasm/clipfind.mjs', '../wasm/clipfind.wasm',
   '../../models/catalog.json', '../../models/tiny/config.json', '../../models/tiny/preprocessor_config.json',
   '../../models/tiny/tokenizer.json', '../../models/tiny/tokenizer_config.json',
   '../../models/tiny/onnx/text_model.onnx', '../../models/tiny/onnx/vision_model.onnx'];
