@@ -176,9 +176,11 @@ export async function runImport(items, failures, { storePhotos = true, verb = 'A
   showFailures(failures);
   const secs = (performance.now() - t0) / 1000;
   const added = summary.added + summary.updated;
+  const counts = `${verb} ${added}, skipped ${summary.skipped} unchanged, ${failures.length} failed (${secs.toFixed(1)} s)`;
+  const left = total - added - summary.skipped - failures.length;
   const message = summary.cancelled
-    ? `Cancelled: ${added} of ${total} photos were added before you stopped. ${lib.size} photos indexed.`
-    : `${verb} ${added}, skipped ${summary.skipped} unchanged, ${failures.length} failed (${secs.toFixed(1)} s). ${lib.size} photos indexed.`;
+    ? `Cancelled. ${counts}; the other ${left} were not added. ${lib.size} photos indexed.`
+    : `${counts}. ${lib.size} photos indexed.`;
   if (lib === app.library) {
     setState('ready', message);
     libraryChanged('import');
