@@ -86,6 +86,7 @@ export class LocalModel {
     const { name, family } = config;
     const { backend: chosen, note: backendNote } = await pickBackend(backend, dtype);
     const ortModule = ort ?? (await defaultOrt(chosen));
+    if (!ort) ortModule.env.logLevel = 'error'; // the bundled ORT's warnings are not the user's errors
     if (isNode || threads !== undefined) ortModule.env.wasm.numThreads = threads ?? 1;
     else ortModule.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
     const enc = new TextEncoder();
@@ -237,7 +238,8 @@ export class LocalModel {
     // On WebGPU the outputs stay on the GPU ('gpu-buffer') until read: proof of where inference ran.
     const options = webgpu ? { executionProviders: ['webgpu'], preferredOutputLocation: 'gpu-buffer' } : { executionProviders: ['wasm'] };
     try {
-      return await this.#ort.InferenceSession.create(bytes, { ...options, graphOptimizationLevel: 'all' });
+      // logSeverityLevel 3: ORT's own warnings (node placement, unused initializers) stay out of the console; errors still throw.
+      return await this.#ort.InferenceSession.create(bytes, { ...options, graphOptimizationLevel: 'all', logSeverityLevel: 3 });
     } catch (err) {
       if (this.info.backend === 'webgpu' && this.#opts.requested === 'auto') {
         // WebGPU could not run this model: fall back, and say so in info.backend.

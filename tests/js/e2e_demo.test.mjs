@@ -70,7 +70,7 @@ for (const backend of (process.env.E2E_BACKENDS ?? 'wasm,webgpu').split(',')) {
       await importAndWait(page, files);
       const failures = await page.textContent('#failures-list');
       assert.match(failures, /notes\.txt: not an image file/);
-      assert.match(failures, /broken\.jpg: INVALID_IMAGE/);
+      assert.match(failures, /broken\.jpg: this file is not a photo this page can read \(damaged, or not an image\) \(INVALID_IMAGE: /, "plain words, then the code");
       const red = await search(page, 'red');
       assert.ok(/^red/.test(red[0]) || /^red2/.test(red[0]), `"red" should find a red photo first: ${red}`);
       const blue = await search(page, 'blue square');

@@ -1,0 +1,95 @@
+// The preview: the photo large, its dates, folder and tags, its caption (editable: saving re-embeds
+// it through Library.updateCaption), "more like this", and previous/next within the list it came from.
+import { app, libraryChanged } from './app.js';
+import { $ } from './dom.js';
+import { explain } from './messages.js';
+import { photoUrl } from './photos.js';
+
+let list = []; // the ids of the view the preview was opened from
+let index = 0;
+let opener = null;
+let moreLikeThis = () => {};
+
+const when = (iso) => {
+  if (!iso) return 'unknown';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+};
+
+async function show() {
+  const id = list[index];
+  const it = app.library?.get(id);
+  if (!it) return close();
+  const src = await photoUrl(id);
+  $('lb-img').src = src;
+  $('lb-img').alt = it.caption ? `${it.fileName}: ${it.caption}` : it.fileName;
+  $('lb-img').hidden = !src;
+  $('lb-title').textContent = it.fileName;
+  $('lb-taken').textContent = it.dateTaken ? when(it.dateTaken) : 'unknown (no date in the file)';
+  $('lb-added').textContent = it.addedAt ? when(it.addedAt) : 'unknown';
+  $('lb-folder').textContent = it.folder || '(top level)';
+  $('lb-tags').textContent = it.tags?.length ? it.tags.join(', ') : 'none';
+  $('lb-caption').value = it.caption ?? '';
+  $('lb-caption-status').textContent = '';
+  $('lb-prev').disabled = index === 0;
+  $('lb-next').disabled = index >= list.length - 1;
+  $('lightbox').dataset.id = id;
+}
+
+/** Opens the preview of `id`; `ids` is the list it belongs to (for previous/next). */
+export async function openPreview(id, ids = [id]) {
+  list = ids.includes(id) ? ids : [id];
+  index = list.indexOf(id);
+  opener = document.activeElement;
+  await show();
+  if (!$('lightbox').open) $('lightbox').showModal();
+  $('lb-more').focus();
+}
+
+function close() {
+  if ($('lightbox').open) $('lightbox').close();
+}
+
+async function saveCaption() {
+  const id = list[index];
+  const caption = $('lb-caption').value.trim();
+  const note = $('lb-caption-status');
+  $('lb-save').disabled = true;
+  note.textContent = 'Saving…';
+  try {
+    await app.library.updateCaption(id, caption || null); // re-embeds the caption with the model
+    await app.library.save(app.libraryName);
+    note.textContent = caption ? 'Caption saved; searches use it now.' : 'Caption removed.';
+    libraryChanged('caption');
+  } catch (err) {
+    note.textContent = `The caption could not be saved: ${explain(err).text}.`;
+  } finally {
+    $('lb-save').disabled = false;
+  }
+}
+
+/** `onMore(id)`: what "More like this" does. */
+export function wireLightbox(onMore) {
+  moreLikeThis = onMore;
+  $('lb-close').addEventListener('click', close);
+  $('lb-save').addEventListener('click', saveCaption);
+  $('lb-more').addEventListener('click', () => {
+    const id = list[index];
+    close();
+    moreLikeThis(id);
+  });
+  $('lb-prev').addEventListener('click', () => { if (index > 0) { index--; show(); } });
+  $('lb-next').addEventListener('click', () => { if (index < list.length - 1) { index++; show(); } });
+  $('lightbox').addEventListener('keydown', (e) => {
+    if (e.target === $('lb-caption')) return;
+    if (e.key === 'ArrowLeft') $('lb-prev').click();
+    else if (e.key === 'ArrowRight') $('lb-next').click();
+  });
+  $('lightbox').addEventListener('click', (e) => { if (e.target === $('lightbox')) close(); }); // the backdrop
+  $('lightbox').addEventListener('close', () => {
+    if (opener?.isConnected) opener.focus();
+    opener = null;
+  });
+}
+
+export const closePreview = close;
