@@ -8,6 +8,7 @@
 const backend = { type: 'string', arg: 'auto|webgpu|wasm', help: 'inference backend (default auto)' };
 const model = { type: 'string', arg: 'DIR', help: 'model folder in the Hugging Face ONNX layout, or builtin:tiny (the built-in model)' };
 const library = { type: 'string', arg: 'FILE', help: 'library file (.clipfind)' };
+const table = { type: 'string', arg: 'NAME', help: 'PostgreSQL table name (default clipfind_items)' };
 
 /** @type {CommandSpec[]} */
 export const COMMANDS = [
@@ -108,7 +109,7 @@ export const COMMANDS = [
       library,
       format: { type: 'string', arg: 'pgvector', help: 'the only format: PostgreSQL with the pgvector extension' },
       out: { type: 'string', arg: 'FILE.sql', help: 'where to write the script' },
-      table: { type: 'string', arg: 'NAME', help: 'table name (default clipfind_items)' },
+      table,
     },
     positionals: false,
     notes: ['Load it with psql -f FILE.sql. Prints {"items", "out", "bytes"}. Schema and queries: README "Outgrowing one device".'],
@@ -121,7 +122,7 @@ export const COMMANDS = [
     options: {
       library,
       to: { type: 'string', arg: 'URL', help: 'PostgreSQL connection URL (postgres://user:password@host:port/db)' },
-      table: { type: 'string', arg: 'NAME', help: 'table name (default clipfind_items)' },
+      table,
       batch: { type: 'string', arg: 'N', help: 'rows per transaction (default 500)' },
     },
     positionals: false,
@@ -135,7 +136,7 @@ export const COMMANDS = [
     options: {
       from: { type: 'string', arg: 'URL', help: 'PostgreSQL connection URL' },
       model, library: { type: 'string', arg: 'FILE', help: 'the new library file (must not exist)' },
-      table: { type: 'string', arg: 'NAME', help: 'table name (default clipfind_items)' },
+      table,
     },
     positionals: false,
     notes: ['No photo is re-embedded; every row must carry this model\'s identity. Prints {"imported"}.'],
