@@ -4,6 +4,7 @@
 // (async) iterable of Uint8Array chunks.
 import { InvalidInputError } from './errors.js';
 import { crc32 } from './checksum.js';
+import { concatBytes } from './bytes.js';
 
 /** The size of the pieces read from a Blob, and the most a byte source hands on at once. */
 export const CHUNK_BYTES = 1 << 20;
@@ -160,14 +161,7 @@ export class ByteReader {
       got += view.length;
     }
     if (got < n && !upTo) throw this.#fail('truncated');
-    if (parts.length === 1) return parts[0];
-    const out = new Uint8Array(got);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return parts.length === 1 ? parts[0] : concatBytes(parts);
   }
 
   /** n bytes as views of at most CHUNK_BYTES, in order; each valid until the next is asked for. */

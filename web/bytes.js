@@ -10,6 +10,17 @@ export function viewBytes(input) {
   return null;
 }
 
+/** The Uint8Arrays (or other byte views) in `parts`, one after another, in one new Uint8Array. */
+export function concatBytes(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
 /** The bytes of `input`, reading a Blob; InvalidInputError naming `what` for anything else. */
 export async function toBytes(input, what) {
   const view = viewBytes(input);

@@ -20,6 +20,13 @@ function once(key, load) {
 // web/vendor/, or the installed packages beside this one in node_modules, are tried next. Held in
 // a variable so bundlers do not try to resolve them at build time.
 const FALLBACK_DIRS = ['./vendor/', '../../'];
+async function importDecoder(load, path) {
+  try {
+    return await load(); // a literal import() inside `load`, so bundlers see and bundle the decoder
+  } catch (err) {
+    return importFallback(path, err);
+  }
+}
 async function importFallback(path, firstError) {
   for (const dir of FALLBACK_DIRS) {
     try {
@@ -40,12 +47,7 @@ async function nodeWasm(specifier) {
 const decoders = {
   // libjpeg-turbo (mozjpeg's decoder): only for JPEGs stb_image refuses.
   jpeg: () => once('jpeg', async () => {
-    let mod;
-    try {
-      mod = await import('@jsquash/jpeg/decode.js');
-    } catch (err) {
-      mod = await importFallback('@jsquash/jpeg/decode.js', err);
-    }
+    const mod = await importDecoder(() => import('@jsquash/jpeg/decode.js'), '@jsquash/jpeg/decode.js');
     // libjpeg's warnings ("Corrupt JPEG data: N extraneous bytes...") are what this decoder is for:
     // not printed. Node gets the compiled module from disk; pages let the glue fetch it.
     const quiet = { print: () => {}, printErr: () => {} };
@@ -54,34 +56,19 @@ const decoders = {
     return mod.default;
   }),
   webp: () => once('webp', async () => {
-    let mod;
-    try {
-      mod = await import('@jsquash/webp/decode.js');
-    } catch (err) {
-      mod = await importFallback('@jsquash/webp/decode.js', err);
-    }
+    const mod = await importDecoder(() => import('@jsquash/webp/decode.js'), '@jsquash/webp/decode.js');
     if (isNode) await mod.init(await nodeWasm('@jsquash/webp/codec/dec/webp_dec.wasm'));
     return mod.default;
   }),
   avif: () => once('avif', async () => {
-    let mod;
-    try {
-      mod = await import('@jsquash/avif/decode.js');
-    } catch (err) {
-      mod = await importFallback('@jsquash/avif/decode.js', err);
-    }
+    const mod = await importDecoder(() => import('@jsquash/avif/decode.js'), '@jsquash/avif/decode.js');
     if (isNode) await mod.init(await nodeWasm('@jsquash/avif/codec/dec/avif_dec.wasm'));
     return mod.default;
   }),
   // The single-file build: its .wasm is inlined, so it needs no URL of its own anywhere. With it,
   // this package's libde265 driver (imported here, so the app shell does not list it).
   heif: () => once('heif', async () => {
-    let mod;
-    try {
-      mod = await import('libheif-js/libheif-wasm/libheif-bundle.mjs');
-    } catch (err) {
-      mod = await importFallback('libheif-js/libheif-wasm/libheif-bundle.mjs', err);
-    }
+    const mod = await importDecoder(() => import('libheif-js/libheif-wasm/libheif-bundle.mjs'), 'libheif-js/libheif-wasm/libheif-bundle.mjs');
     const [L, { decodeHevcPlan }] = await Promise.all([mod.default(), import('./hevc_decode.js')]);
     return { L, decodeHevcPlan };
   }),

@@ -11,21 +11,12 @@ import { sha256Hex } from './digest.js';
 import { Tokenizer } from './tokenizer.js';
 import { loadWasm } from './wasm.js';
 import { isNode } from './env.js';
+import { concatBytes } from './bytes.js';
 
 /** Internal (clipfind/internal): which towers a local model has loaded (text search must not load the vision one). */
 export let loadedTowers;
 
 const DTYPE_SUFFIX = { fp32: '', fp16: '_fp16', q8: '_quantized', quantized: '_quantized', int8: '_int8', uint8: '_uint8', q4: '_q4' };
-
-function concat(parts) {
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let off = 0;
-  for (const p of parts) {
-    all.set(p, off);
-    off += p.byteLength;
-  }
-  return all;
-}
 
 function l2normalize(data, rows, dim) {
   for (let r = 0; r < rows; r++) {
@@ -90,7 +81,7 @@ export class LocalModel {
     if (isNode || threads !== undefined) ortModule.env.wasm.numThreads = threads ?? 1;
     else ortModule.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
     const enc = new TextEncoder();
-    const hash = await sha256Hex(concat([files.config, files.preprocessor, files.tokenizer, files.tokenizerConfig, dtype].map((s) => enc.encode(s))));
+    const hash = await sha256Hex(concatBytes([files.config, files.preprocessor, files.tokenizer, files.tokenizerConfig, dtype].map((s) => enc.encode(s))));
     const info = {
       name,
       id: `${name}@${hash.slice(0, 16)}`,

@@ -2,6 +2,7 @@
 // Cache API so the second load works offline), files the user picked (FileList or a directory handle).
 import { ClipfindError, InvalidInputError, makeError, NotFoundError } from './errors.js';
 import { isNode, nodeImport } from './env.js';
+import { concatBytes } from './bytes.js';
 
 export const CACHE_NAME = 'clipfind-models-v1';
 
@@ -34,13 +35,7 @@ async function readWithProgress(response, file, onProgress, cached = false) {
   } catch (err) {
     throw stopped(err.message || 'connection lost');
   }
-  const out = new Uint8Array(loaded);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 class DirectorySource {
