@@ -8,6 +8,7 @@ import { ClipfindError, CorruptDataError, InvalidInputError, ModelMismatchError,
 import { FlatIndex, loadIndex } from './flat_index.js';
 import { addItems, baseline, neutralEmbeddings, setCaption } from './library_add.js';
 import { checkIndexes, encodeLibraryFile, readLibraryFile, weightsProblem } from './library_file.js';
+import { loadSection } from './library_sections.js';
 import { exportSql, readRows, syncTo } from './library_pg.js';
 import { dupeGroups, searchLibrary, tagItems } from './library_search.js';
 import { openStored, writeStored } from './library_store.js';
@@ -28,11 +29,12 @@ function storedVectorsOnly(info) {
 
 export class Library {
   // model: the Embedder; images/captions: FlatIndex; items: id -> record; modelInfo/weights: saved in
-  // the file; neutral/nullTexts: prompt embeddings (lazy); slots: search's per-slot views (null: stale).
+  // the file; neutral/nullTexts: prompt embeddings (lazy); slots: search's per-slot views (null: stale);
+  // extras: name -> the extra sections (library_sections.js), saved after the two indexes.
   #s;
 
-  constructor(model, images, captions, modelInfo, weights) {
-    this.#s = { model, images, captions, items: new Map(), modelInfo, weights: { ...DEFAULT_WEIGHTS, ...weights }, neutral: null, nullTexts: null, slots: null };
+  constructor(model, images, captions, modelInfo, weights, extras = new Map()) {
+    this.#s = { model, images, captions, extras, items: new Map(), modelInfo, weights: { ...DEFAULT_WEIGHTS, ...weights }, neutral: null, nullTexts: null, slots: null };
   }
 
   /** An empty library for `model` (an Embedder: Model.load's result, or anything with its shape). */
@@ -71,6 +73,7 @@ export class Library {
     try {
       file = await readLibraryFile(source, {
         loadIndex,
+        loadSection,
         onHeader(header) {
           model ??= storedVectorsOnly(header.model);
           if (model.info.id !== header.model.id && !allowModelMismatch) {
@@ -80,12 +83,12 @@ export class Library {
       });
       checkIndexes(file.header, file.images, file.captions);
     } catch (err) {
-      if (file) for (const index of [file.images, file.captions]) index.close();
+      if (file) for (const index of [file.images, file.captions, ...file.extras.values()]) index.close();
       if (err instanceof CorruptDataError) err.message = err.message.replace(/^index bytes:/, 'library file: index:');
       throw err;
     }
     const { header } = file;
-    const lib = new Library(model, file.images, file.captions, header.model, header.weights ?? undefined);
+    const lib = new Library(model, file.images, file.captions, header.model, header.weights ?? undefined, file.extras);
     for (const it of header.items) lib.#s.items.set(it.id, it);
     return lib;
   }
@@ -98,12 +101,18 @@ export class Library {
   toBytes() {
     const s = this.#s;
     const header = { model: s.modelInfo, weights: s.weights, items: [...s.items.values()] };
-    return encodeLibraryFile(header, s.images.toBytes(), s.captions.toBytes());
+    const extras = [...s.extras].map(([name, section]) => ({ name, bytes: section.toBytes() }));
+    return encodeLibraryFile(header, s.images.toBytes(), s.captions.toBytes(), extras);
   }
 
   get size() { return this.#s.items.size; }
-  /** Bytes the two indexes hold in WASM memory (vectors, ids). */
-  get memoryBytes() { return this.#s.images.memoryBytes + this.#s.captions.memoryBytes; }
+  /** Bytes the indexes hold in WASM memory (vectors, ids). */
+  get memoryBytes() {
+    const s = this.#s;
+    let n = s.images.memoryBytes + s.captions.memoryBytes;
+    for (const section of s.extras.values()) n += section.memoryBytes;
+    return n;
+  }
   get modelInfo() { return { ...this.#s.modelInfo }; }
   get weights() { return { ...this.#s.weights }; }
   get(id) {
@@ -221,5 +230,6 @@ export class Library {
   close() {
     this.#s.images.close();
     this.#s.captions.close();
+    for (const section of this.#s.extras.values()) section.close();
   }
 }
