@@ -23,6 +23,9 @@ export class ModelFileError extends ClipfindError {}
 /** An image could not be decoded: corrupt, unsupported format, or over the pixel limit. */
 export class ImageError extends ClipfindError {}
 
+/** A document (PDF) could not be read: encrypted, damaged, over the page budget, or a page that failed. */
+export class DocumentError extends ClipfindError {}
+
 /** The object was used after close(). */
 export class ClosedError extends ClipfindError {
   constructor(message) {
@@ -50,7 +53,7 @@ export class ModelMismatchError extends ClipfindError {
 }
 
 // Names written out: a minifying bundler renames classes, and err.name must not change with it.
-for (const [name, cls] of Object.entries({ ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, ClosedError, AbortError, ModelMismatchError })) {
+for (const [name, cls] of Object.entries({ ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, DocumentError, ClosedError, AbortError, ModelMismatchError })) {
   cls.prototype.name = name;
 }
 
@@ -66,6 +69,11 @@ const byCode = {
   INVALID_IMAGE: ImageError,
   UNSUPPORTED_FORMAT: ImageError,
   IMAGE_TOO_LARGE: ImageError,
+  INVALID_PDF: DocumentError,
+  PDF_ENCRYPTED: DocumentError,
+  PDF_TOO_MANY_PAGES: DocumentError,
+  PDF_PAGE: DocumentError,
+  PDF_UNAVAILABLE: DocumentError,
 };
 
 /** The typed error for a code (from the C++ core, or from the model's worker). */

@@ -33,6 +33,10 @@ export interface ModelInfo {
   logitBias: number;
   /** logitScale/logitBias are learned values from config.json (HF SigLIP configs lack them: score() is then only monotone). */
   calibrated: boolean;
+  /** The vision input's edge in pixels (config.json vision_config.image_size): PDF pages render at 2× it. */
+  imageSize?: number;
+  /** The text tower's token length (config.json text_config.max_position_embeddings): a PDF page's text is cut to this many words. */
+  maxTextTokens?: number;
 }
 
 /**
@@ -105,17 +109,30 @@ export interface LibraryItem {
   tags: string[];
   /** The item's similarity to neutral prompts: the baseline of the relevance cutoff. */
   neutral: number;
+  /** 'photo' when absent (items saved before kinds); 'page' for a PDF page. */
+  kind?: 'photo' | 'video' | 'audio' | 'page';
+  /** PDF pages: the document's id, this page's number (1-based), the document's page count. */
+  document?: string;
+  page?: number;
+  pages?: number;
   [meta: string]: unknown;
 }
 
-export interface LibraryAddItem {
+export type LibraryAddItem = {
   /** A unique, non-empty id (a relative path in the demo and the CLI). */
   id: string;
   image: Uint8Array | ArrayBuffer | Blob;
   caption?: string;
   /** Saved with the item as JSON; `tags` must be string[], `dateTaken` a string. */
   meta?: Record<string, unknown>;
-}
+} | {
+  /** The document's id; its pages become items `<id>#page=<n>` (1-based), kind 'page'. */
+  id: string;
+  /** A PDF file: each page is rendered (2× the model's input edge) and its text layer is the page's caption. */
+  pdf: Uint8Array | ArrayBuffer | Blob;
+  /** Saved with every page (beside kind, document, documentHash, page, pages, width, height). */
+  meta?: Record<string, unknown>;
+};
 
 export interface AddSummary {
   added: number;
@@ -137,6 +154,8 @@ export interface AddOptions {
   /** Aborting rejects with AbortError (code ABORTED); items added before stay. */
   signal?: AbortSignal;
   batchSize?: number;
+  /** PDFs: pages added per file (default 1000); past it the file fails with PDF_TOO_MANY_PAGES and its first maxPages pages are in. */
+  pdf?: { maxPages?: number };
 }
 
 export interface OpenOptions {
@@ -394,7 +413,8 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT' | 'DIMENSION_MISMATCH' | 'INVALID_VALUE' | 'DUPLICATE_ID'
   | 'NOT_FOUND' | 'CORRUPT_DATA' | 'UNSUPPORTED_VERSION' | 'CLOSED' | 'INVALID_MODEL' | 'INVALID_IMAGE'
   | 'UNSUPPORTED_FORMAT' | 'IMAGE_TOO_LARGE' | 'MODEL_MISMATCH' | 'ABORTED' | 'BACKEND_UNAVAILABLE'
-  | 'NETWORK' | 'DATABASE' | 'STORAGE' | 'OUT_OF_MEMORY' | 'INTERNAL';
+  | 'NETWORK' | 'DATABASE' | 'STORAGE' | 'OUT_OF_MEMORY' | 'INTERNAL'
+  | 'INVALID_PDF' | 'PDF_ENCRYPTED' | 'PDF_TOO_MANY_PAGES' | 'PDF_PAGE' | 'PDF_UNAVAILABLE';
 
 /** Every error clipfind throws; `code` is stable, `message` is for people. */
 export declare class ClipfindError extends Error {
@@ -410,6 +430,8 @@ export declare class CorruptDataError extends ClipfindError {}
 export declare class ModelFileError extends ClipfindError {}
 /** INVALID_IMAGE, UNSUPPORTED_FORMAT, IMAGE_TOO_LARGE. */
 export declare class ImageError extends ClipfindError {}
+/** A PDF: INVALID_PDF (damaged, not a PDF), PDF_ENCRYPTED, PDF_TOO_MANY_PAGES (over pdf.maxPages), PDF_PAGE (one page failed), PDF_UNAVAILABLE (pdf.js could not load). Messages start with the file's id. */
+export declare class DocumentError extends ClipfindError {}
 /** CLOSED: used after close(). */
 export declare class ClosedError extends ClipfindError {}
 /** ABORTED: stopped by its AbortSignal; named 'AbortError' as the DOM names a cancelled fetch. */
