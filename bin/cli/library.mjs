@@ -5,13 +5,15 @@ import { Library, Model, parseTerm } from '../../web/index.js';
 import { UsageError, required } from './usage.mjs';
 
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.gif', '.bmp', '.webp', '.heic', '.heif', '.avif', '.tif', '.tiff']);
+// PDFs are added page by page (items '<path>#page=<n>').
+const DOCUMENT_EXT = new Set(['.pdf']);
 
 function walk(root, rel, out) {
   for (const name of readdirSync(path.join(root, rel)).sort()) {
     const r = rel ? `${rel}/${name}` : name;
     const st = statSync(path.join(root, r));
     if (st.isDirectory()) walk(root, r, out);
-    else if (IMAGE_EXT.has(path.extname(name).toLowerCase())) out.push({ id: r, file: path.join(root, r) });
+    else if (IMAGE_EXT.has(path.extname(name).toLowerCase()) || DOCUMENT_EXT.has(path.extname(name).toLowerCase())) out.push({ id: r, file: path.join(root, r) });
   }
 }
 
@@ -54,17 +56,20 @@ export async function index({ values, positionals }) {
   const items = [];
   for (const f of files) {
     try {
-      items.push({ id: f.id, image: new Uint8Array(readFileSync(f.file)), caption: captions[f.id] ?? captions[f.file] });
+      const bytes = new Uint8Array(readFileSync(f.file));
+      if (DOCUMENT_EXT.has(path.extname(f.file).toLowerCase())) items.push({ id: f.id, pdf: bytes });
+      else items.push({ id: f.id, image: bytes, caption: captions[f.id] ?? captions[f.file] });
     } catch (err) {
       failed.push({ path: f.file, error: `${err.code ?? 'INVALID_IMAGE'}: ${err.message}` });
     }
   }
   const pathOf = new Map(files.map((f) => [f.id, f.file]));
+  const fileOf = (id) => pathOf.get(id) ?? (/#page=\d+$/.test(id) ? `${pathOf.get(id.replace(/#page=\d+$/, '')) ?? id.replace(/#page=\d+$/, '')}${id.slice(id.lastIndexOf('#'))}` : id);
   const summary = await lib.add(items, {
     onProgress: ({ done, total, perSecond, eta }) => process.stderr.write(`\rindexed ${done}/${total} (${perSecond.toFixed(1)}/s${eta != null ? `, ${Math.ceil(eta)}s left` : ''})  `),
   });
   process.stderr.write('\n');
-  for (const f of summary.failed) failed.push({ path: pathOf.get(f.id) ?? f.id, error: `${f.error.code ? `${f.error.code}: ` : ''}${f.error.message}` });
+  for (const f of summary.failed) failed.push({ path: fileOf(f.id), error: `${f.error.code ? `${f.error.code}: ` : ''}${f.error.message}` });
   await lib.save(values.library);
   process.stdout.write(`${JSON.stringify({ added: summary.added + summary.updated, skipped: summary.skipped, failed })}\n`);
   lib.close();
@@ -81,7 +86,7 @@ export async function search({ values, positionals }) {
   const lib = await Library.open(values.library, model);
   const terms = positionals.map(parseTerm).map((t) => (t.kind === 'image' ? { ...t, value: new Uint8Array(readFileSync(t.value)) } : t));
   const { results } = await lib.search(terms, { k, cutoff: values['no-cutoff'] ? false : 'auto' });
-  const rows = results.map((r) => ({ id: r.id, score: r.score, imageScore: r.imageScore, captionScore: r.captionScore, relevant: r.relevant }));
+  const rows = results.map((r) => ({ id: r.id, kind: r.kind ?? r.meta.kind ?? 'photo', score: r.score, imageScore: r.imageScore, captionScore: r.captionScore, relevant: r.relevant, ...(r.meta.page ? { page: r.meta.page } : {}) }));
   if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
   else process.stdout.write(resultTable(rows, positionals.join(' '), !values['no-cutoff']));
   lib.close();
