@@ -23,6 +23,13 @@ export class ModelFileError extends ClipfindError {}
 /** An image could not be decoded: corrupt, unsupported format, or over the pixel limit. */
 export class ImageError extends ClipfindError {}
 
+/**
+ * A video could not be read: corrupt or truncated (INVALID_VIDEO), a codec this platform cannot
+ * decode (UNSUPPORTED_VIDEO), no frames at all (EMPTY_VIDEO), or no decoder here (NO_VIDEO_DECODER:
+ * ffmpeg missing in Node, WebCodecs missing in the browser). The message names the file.
+ */
+export class VideoError extends ClipfindError {}
+
 /** The object was used after close(). */
 export class ClosedError extends ClipfindError {
   constructor(message) {
@@ -50,7 +57,7 @@ export class ModelMismatchError extends ClipfindError {
 }
 
 // Names written out: a minifying bundler renames classes, and err.name must not change with it.
-for (const [name, cls] of Object.entries({ ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, ClosedError, AbortError, ModelMismatchError })) {
+for (const [name, cls] of Object.entries({ ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, VideoError, ClosedError, AbortError, ModelMismatchError })) {
   cls.prototype.name = name;
 }
 
@@ -66,6 +73,10 @@ const byCode = {
   INVALID_IMAGE: ImageError,
   UNSUPPORTED_FORMAT: ImageError,
   IMAGE_TOO_LARGE: ImageError,
+  INVALID_VIDEO: VideoError,
+  UNSUPPORTED_VIDEO: VideoError,
+  EMPTY_VIDEO: VideoError,
+  NO_VIDEO_DECODER: VideoError,
 };
 
 /** The typed error for a code (from the C++ core, or from the model's worker). */

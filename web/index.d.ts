@@ -410,6 +410,8 @@ export declare class CorruptDataError extends ClipfindError {}
 export declare class ModelFileError extends ClipfindError {}
 /** INVALID_IMAGE, UNSUPPORTED_FORMAT, IMAGE_TOO_LARGE. */
 export declare class ImageError extends ClipfindError {}
+/** A video could not be read (INVALID_VIDEO, UNSUPPORTED_VIDEO, EMPTY_VIDEO, NO_VIDEO_DECODER); the message names the file. */
+export declare class VideoError extends ClipfindError {}
 /** CLOSED: used after close(). */
 export declare class ClosedError extends ClipfindError {}
 /** ABORTED: stopped by its AbortSignal; named 'AbortError' as the DOM names a cancelled fetch. */
