@@ -68,10 +68,10 @@ function bmpSplitter(onBmp) {
 // The filters every frame goes through: shorter side down to maxSide (never up), then BMP.
 const scale = (maxSide) => `scale='if(lte(iw,ih),min(${maxSide},iw),-2)':'if(lte(iw,ih),-2,min(${maxSide},ih))'`;
 
-// What ffmpeg's error output says about the file: a codec it lacks, or damage.
-function decodeError(name, r) {
-  if (/Decoder \(codec [^)]*\) not found|decoder not found|Unsupported codec/i.test(r.stderr)) return new VideoError('UNSUPPORTED_VIDEO', `${name}: its video codec cannot be decoded here (${lastLines(r.stderr)})`);
-  return new VideoError('INVALID_VIDEO', `${name}: corrupt or truncated video (${lastLines(r.stderr) || `ffmpeg exited with ${r.code}`})`);
+// What ffmpeg's error output says about the file, as [code, message]: a codec it lacks, or damage.
+function decodeProblem(name, r) {
+  if (/Decoder \(codec [^)]*\) not found|decoder not found|Unsupported codec/i.test(r.stderr)) return ['UNSUPPORTED_VIDEO', `${name}: its video codec cannot be decoded here (${lastLines(r.stderr)})`];
+  return ['INVALID_VIDEO', `${name}: corrupt or truncated video (${lastLines(r.stderr) || `ffmpeg exited with ${r.code}`})`];
 }
 
 // ffmpeg lines that mean frames were lost: the file is damaged, whatever was decoded.
@@ -96,7 +96,7 @@ export async function readVideoFile(file, name, selector, { options = {}, onProg
       onProgress?.(Math.min(k, total), total);
     });
     const r = await run('ffmpeg', [...common, '-i', file, '-map', '0:v:0', '-vf', `fps=${1 / plan.scanStep}:round=down,${scale(o.maxSide)}`, '-c:v', 'bmp', '-f', 'image2pipe', 'pipe:1'], { name, onChunk: split, signal });
-    if (r.code !== 0 || DAMAGE.test(r.stderr)) throw decodeError(name, r);
+    if (r.code !== 0 || DAMAGE.test(r.stderr)) throw new VideoError(...decodeProblem(name, r));
     if (k === 0) throw new VideoError('EMPTY_VIDEO', `${name}: the video has no frames`);
     if (!info.duration) info.duration = k * plan.scanStep;
   } else {
@@ -105,7 +105,7 @@ export async function readVideoFile(file, name, selector, { options = {}, onProg
     for (let i = 0; i < plan.times.length; i++) {
       const t = plan.times[i];
       const r = await run('ffmpeg', [...common, '-ss', String(t), '-i', file, '-map', '0:v:0', '-frames:v', '1', '-vf', scale(o.maxSide), '-c:v', 'bmp', '-f', 'image2pipe', 'pipe:1'], { name, signal });
-      if (r.code !== 0 || DAMAGE.test(r.stderr)) throw decodeError(name, r);
+      if (r.code !== 0 || DAMAGE.test(r.stderr)) throw new VideoError(...decodeProblem(name, r));
       if (r.stdout.length > 54) {
         const bmp = new Uint8Array(r.stdout.subarray(0, r.stdout.readUInt32LE(2)));
         const { rgb, width, height } = fromBmp(bmp);
