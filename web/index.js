@@ -9,7 +9,7 @@ export { Tokenizer } from './tokenizer.js';
 export { ImagePreprocessor, decodeImage, imageInfo } from './image.js';
 export { parseQuery, parseTerm } from './query.js';
 export {
-  ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, ClosedError,
+  ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, DocumentError, RemoteError, ClosedError,
   AbortError, ModelMismatchError, VideoError,
 } from './errors.js';
 

@@ -10,6 +10,7 @@ import { addItems, baseline, neutralEmbeddings, setCaption } from './library_add
 import { checkIndexes, encodeLibraryFile, readLibraryFile, weightsProblem } from './library_file.js';
 import { loadSection } from './library_sections.js';
 import { exportSql, readRows, syncTo } from './library_pg.js';
+import { addWithPdfs, hasPdf } from './pdf_library.js';
 import { dupeGroups, searchLibrary, tagItems } from './library_search.js';
 import { openStored, writeStored } from './library_store.js';
 import { copyRows, itemsFromRows, pgOwner, pgRows, rowsOf } from './video_library.js';
@@ -124,10 +125,11 @@ export class Library {
   *items() { for (const it of this.#s.items.values()) yield structuredClone(it); }
 
   /**
-   * Adds or re-imports items `{ id, image, caption?, meta? }` (library_add.js).
+   * Adds or re-imports items `{ id, image, caption?, meta? }` (library_add.js); `{ id, pdf }` adds
+   * the PDF's pages as items `<id>#page=<n>` (pdf_library.js).
    * @returns {Promise<{added: number, updated: number, skipped: number, failed: {id: string, error: Error}[]}>}
    */
-  add(items, options) { return addItems(this.#s, items, options); }
+  add(items, options) { return hasPdf(items) ? addWithPdfs(this.#s, items, options) : addItems(this.#s, items, options); }
 
   /** Removes items; returns how many were present. */
   remove(ids) {

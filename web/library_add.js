@@ -135,7 +135,8 @@ export async function addItems(s, items, { onProgress, signal, batchSize = 16, v
       report();
     }
     const captioned = ok.filter((b) => typeof b.item.caption === 'string' && b.item.caption.trim());
-    const capVectors = captioned.length ? await s.model.embedTexts(captioned.map((b) => b.item.caption)) : null;
+    // Captions are what is searched (documents); queries and the relevance prompts embed as queries.
+    const capVectors = captioned.length ? await s.model.embedTexts(captioned.map((b) => b.item.caption), { inputType: 'document' }) : null;
     const neutral = await neutralEmbeddings(s);
     captioned.forEach((b, k) => { b.capVector = capVectors.subarray(k * dim, (k + 1) * dim); });
     for (const b of ok) {
@@ -186,7 +187,7 @@ export async function setCaption(s, id, caption) {
   s.captions.remove([id]);
   it.caption = null;
   if (typeof caption === 'string' && caption.trim()) {
-    s.captions.add([id], await s.model.embedTexts([caption]));
+    s.captions.add([id], await s.model.embedTexts([caption], { inputType: 'document' }));
     it.caption = caption;
   }
   s.slots = null;

@@ -11,7 +11,7 @@ import { imageRows } from './video_library.js';
 const MAGIC = 'CLIPFLIB';
 export const FORMAT_VERSION = 2;
 const READS = [1, 2];
-const versionError = (version) => new CorruptDataError('UNSUPPORTED_VERSION', `library file: format version ${version} (this build reads ${READS.join(' and ')})`);
+const versionMessage = (version) => `library file: format version ${version} (this build reads ${READS.join(' and ')})`;
 
 const fail = (why) => new CorruptDataError('CORRUPT_DATA', `library file: ${why}`);
 
@@ -46,7 +46,7 @@ export function decodeLibraryFile(bytes) {
   const end = bytes.length - 4;
   if (crc32(bytes.subarray(0, end)) !== dv.getUint32(end, true)) throw fail(`checksum mismatch (damaged or truncated, ${bytes.length} bytes)`);
   const version = dv.getUint32(8, true);
-  if (!READS.includes(version)) throw versionError(version);
+  if (!READS.includes(version)) throw new CorruptDataError('UNSUPPORTED_VERSION', versionMessage(version));
   let off = 12;
   const section = () => {
     if (off + 4 > end) throw fail('truncated section');
@@ -105,7 +105,7 @@ async function readFrom(reader, loadIndex, loadSection, onHeader) {
   let header;
   try {
     const version = new DataView(start.buffer).getUint32(8, true);
-    if (!READS.includes(version)) throw versionError(version);
+    if (!READS.includes(version)) throw new CorruptDataError('UNSUPPORTED_VERSION', versionMessage(version));
     const sectionSize = async () => {
       const n = new DataView((await reader.read(4)).buffer).getUint32(0, true);
       // Whatever follows the section holds at least the checksum.

@@ -122,7 +122,7 @@ async function queryVector(s, terms) {
   for (const t of terms) {
     let v;
     if (t.kind === 'text') v = await s.model.embedTexts([t.value]);
-    else if (t.kind === 'image') v = await s.model.embedImages([await toBytes(t.value, 'query image')]);
+    else if (t.kind === 'image') v = await s.model.embedImages([await toBytes(t.value, 'query image')], { inputType: 'query' });
     else {
       if (!s.items.has(t.value)) throw new NotFoundError('NOT_FOUND', `no item '${t.value}' in the library`);
       v = s.images.get(posterRow(s.items.get(t.value)));
