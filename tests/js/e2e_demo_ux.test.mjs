@@ -78,10 +78,10 @@ test('demo UX: accessible (axe, light and dark), keyboard only, previews, no sta
     await tabTo(page, '#sample');
     await page.keyboard.press('Space');
     await page.waitForFunction(() => document.body.dataset.state === 'importing', null, { timeout: 5000 });
-    await page.waitForFunction(() => /Added 200, skipped 0 unchanged, 0 failed.* 208 photos indexed/.test(document.getElementById('status').textContent), null, { timeout: 120000 });
+    await page.waitForFunction(() => /Added 202, skipped 0 unchanged, 0 failed.* 210 photos indexed/.test(document.getElementById('status').textContent), null, { timeout: 120000 });
     const progress = await page.evaluate(() => window.__progress);
     assert.ok(progress.some((p) => /^Fetching the sample gallery/.test(p)), `progress before indexing: ${progress.slice(0, 3)}`);
-    assert.ok(progress.some((p) => /^Indexing \d+ of 200/.test(p)), progress.slice(-3).join(' | '));
+    assert.ok(progress.some((p) => /^Indexing \d+ of 202/.test(p)), progress.slice(-3).join(' | '));
     await assertAccessible(page, 'after indexing the sample gallery');
 
     // The library view sorts by name.
