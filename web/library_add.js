@@ -154,7 +154,7 @@ export async function addItems(s, items, { onProgress, signal, batchSize = 16, v
       };
       // The fields the library relies on come last: user meta cannot overwrite them.
       const record = { ...meta, id, hash: b.hash, caption: b.capVector ? b.item.caption : null, neutral: baseline(s, b.vector, neutral) };
-      if (record.kind !== undefined && record.kind !== 'photo') delete record.kind; // a kind is the library's to say
+      if (record.kind === 'video') delete record.kind; // a video's rows are its frames: no photo can claim to be one
       if (b.old?.kind === 'video') {
         // a video replaced by a photo of the same id: its frame rows go
         s.images.remove(imageRows(b.old));
