@@ -10,8 +10,8 @@ export { Tokenizer } from './tokenizer.js';
 export { ImagePreprocessor, decodeImage, imageInfo } from './image.js';
 export { parseQuery, parseTerm } from './query.js';
 export {
-  ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, ClosedError,
-  AbortError, ModelMismatchError,
+  ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, DocumentError, RemoteError, ClosedError,
+  AbortError, ModelMismatchError, VideoError,
 } from './errors.js';
 
 /** Version of the package (and of the WASM core built with it): package.json's. */
