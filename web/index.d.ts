@@ -397,6 +397,47 @@ export declare class FlatIndex {
   close(): void;
 }
 
+export interface MultiVectorIndexOptions {
+  dim: number;
+  storage?: Storage;
+  /** Token pooling factor: each item's vectors are clustered (Ward) to about count / pool means at add time. 0 or 1: off. */
+  pool?: number;
+}
+
+/**
+ * Late-interaction index (ColBERT/ColPali MaxSim): an item is a bag of vectors, a query a bag of token
+ * vectors; score = Σ over query tokens of the best inner product with any of the item's vectors.
+ * Vectors are used as given (no normalization).
+ */
+export declare class MultiVectorIndex {
+  static create(options: MultiVectorIndexOptions): Promise<MultiVectorIndex>;
+  /** toBytes() output, or a Blob; damaged or truncated input throws CorruptDataError. */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer | Blob): Promise<MultiVectorIndex>;
+  readonly dim: number;
+  readonly storage: Storage;
+  readonly pool: number;
+  /** Items stored. */
+  readonly size: number;
+  /** Vectors stored over all items (after pooling). */
+  readonly vectorCount: number;
+  readonly memoryBytes: number;
+  /** Item i has counts[i] vectors, in order in `vectors` (Σ counts × dim floats); all-or-nothing. */
+  add(ids: string[], vectors: Float32Array, counts: Int32Array | Uint32Array | number[]): void;
+  /** Removes ids; returns how many were present. */
+  remove(ids: string[] | string): number;
+  has(id: string): boolean;
+  /** Vectors stored for one item (after pooling). */
+  vectorsOf(id: string): number;
+  /** Top k by MaxSim, best first; queryVectors holds queryCount × dim floats. */
+  search(queryVectors: Float32Array, queryCount: number, k?: number): SearchResult;
+  /** Every item id, in the order scoreAll reports. */
+  ids(): string[];
+  /** MaxSim scores of every item, in ids() order. */
+  scoreAll(queryVectors: Float32Array, queryCount: number): Float32Array;
+  toBytes(): Uint8Array;
+  close(): void;
+}
+
 export interface TokenizerFiles {
   /** The text of tokenizer.json. */
   tokenizer: string;
