@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # python3-pil, python3-numpy: the PIL reference of the image tests; libheif-examples (heif-convert): the
 # HEIC/AVIF reference; chromium: browser tests.
 packages=(cmake g++ clang bzip2 emscripten libstb-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev unicode-data sentencepiece
-          python3-pil python3-numpy libheif-examples chromium)
+          python3-pil python3-numpy libheif-examples chromium ffmpeg)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
