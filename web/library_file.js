@@ -184,7 +184,7 @@ function checkHeader(header, version) {
     if (!isStringOrNull(it.caption)) throw bad('has a caption that is not text');
     for (const key of ['dateTaken', 'folder', 'fileName', 'hash']) if (!isStringOrNull(it[key])) throw bad(`has a ${key} that is not text`);
     if (it.tags !== undefined && (!Array.isArray(it.tags) || !it.tags.every((t) => typeof t === 'string'))) throw bad('has tags that are not a list of text');
-    if (it.neutral !== undefined && !Number.isFinite(it.neutral)) throw bad('has a non-numeric baseline');
+    if (it.neutral !== undefined && it.neutral !== null && !Number.isFinite(it.neutral)) throw bad('has a non-numeric baseline');
   });
 }
 
@@ -195,9 +195,11 @@ function checkHeader(header, version) {
 export function checkIndexes(header, images, captions) {
   const { dim } = header.model;
   if (images.dim !== dim || captions.dim !== dim) throw fail(`index dimensions ${images.dim}/${captions.dim} differ from the model's ${dim}`);
-  if (images.size !== header.items.length) throw fail(`${header.items.length} items but ${images.size} image vectors`);
+  // Sounds have their vectors in the 'audio' section (library_audio.js checks them), not here.
+  const photos = header.items.filter((it) => it.kind !== 'audio');
+  if (images.size !== photos.length) throw fail(`${photos.length} items but ${images.size} image vectors`);
   let captioned = 0;
-  for (const it of header.items) {
+  for (const it of photos) {
     if (!images.has(it.id)) throw fail(`item ${JSON.stringify(it.id)} has no image vector`);
     const hasCaption = typeof it.caption === 'string' && it.caption.trim() !== '';
     if (hasCaption !== captions.has(it.id)) throw fail(`item ${JSON.stringify(it.id)}: caption and caption vector disagree`);
