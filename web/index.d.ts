@@ -183,7 +183,11 @@ export interface AddOptions {
   signal?: AbortSignal;
   batchSize?: number;
   /** PDFs: pages added per file (default 1000); past it the file fails with PDF_TOO_MANY_PAGES and its first maxPages pages are in. */
-  pdf?: { maxPages?: number };
+  pdf?: {
+    maxPages?: number;
+    /** Each page added (or unchanged but re-rendered), with its rendered JPEG: e.g. to keep as a thumbnail. */
+    onPage?: (page: { id: string; document: string; page: number; image: Uint8Array }) => void | Promise<void>;
+  };
 }
 
 export interface OpenOptions {

@@ -7,14 +7,22 @@ import { photoUrl } from './photos.js';
  * A card for a library item. `primary` is what Enter (and a click) does, with its label;
  * `preview` is what Space (and the card's preview button) does.
  */
+/** What a person calls an item: its file name; a PDF page is "name.pdf · page N". */
+export function itemName(item) {
+  if (item.kind === 'page' && item.document) return `${item.document.slice(item.document.lastIndexOf('/') + 1)} · page ${item.page}`;
+  return item.fileName ?? item.id;
+}
+
 export async function card(item, { primary, primaryLabel, preview, score = null, dim = false, testid = 'result' }) {
-  const name = item.fileName ?? item.id;
+  const name = itemName(item);
   const img = el('img', { alt: '', loading: 'lazy', decoding: 'async' });
   const src = await photoUrl(item.id);
   if (src) img.src = src;
   else img.classList.add('missing');
   const caption = item.caption ? el('span', { className: 'caption', textContent: item.caption }) : null;
-  const main = el('button', { type: 'button', className: 'photo', tabIndex: -1, attrs: { 'aria-label': `${name}${dim ? ', less relevant' : ''}: ${primaryLabel}` } }, img);
+  // A PDF page's thumbnail carries its page number.
+  const badge = item.kind === 'page' ? el('span', { className: 'page-badge', textContent: `p. ${item.page}`, dataset: { testid: 'page-badge' }, attrs: { 'aria-hidden': 'true' } }) : null;
+  const main = el('button', { type: 'button', className: 'photo', tabIndex: -1, attrs: { 'aria-label': `${name}${dim ? ', less relevant' : ''}: ${primaryLabel}` } }, img, badge);
   main.addEventListener('click', () => primary(item));
   main.addEventListener('keydown', (e) => {
     if (e.key === ' ' && !e.repeat) {

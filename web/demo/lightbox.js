@@ -3,7 +3,19 @@
 import { app, libraryChanged } from './app.js';
 import { $ } from './dom.js';
 import { explain } from './messages.js';
-import { photoUrl } from './photos.js';
+import { itemName } from './cards.js';
+import { photoUrl, storedPhoto } from './photos.js';
+
+const pdfUrls = new Map(); // document id -> object URL of the kept PDF, typed so the browser shows it
+
+async function pdfUrl(documentId) {
+  if (!pdfUrls.has(documentId)) {
+    const file = await storedPhoto(documentId);
+    // Without private storage, the PDF picked in this session (or nothing).
+    pdfUrls.set(documentId, file ? URL.createObjectURL(new Blob([file], { type: 'application/pdf' })) : await photoUrl(documentId));
+  }
+  return pdfUrls.get(documentId);
+}
 
 let list = []; // the ids of the view the preview was opened from
 let index = 0;
@@ -22,9 +34,15 @@ async function show() {
   if (!it) return close();
   const src = await photoUrl(id);
   $('lb-img').src = src;
-  $('lb-img').alt = it.caption ? `${it.fileName}: ${it.caption}` : it.fileName;
+  const name = itemName(it);
+  $('lb-img').alt = it.caption ? `${name}: ${it.caption}` : name;
   $('lb-img').hidden = !src;
-  $('lb-title').textContent = it.fileName;
+  $('lb-title').textContent = name;
+  // A PDF page opens its document at that page (the browser's PDF viewer reads #page=N).
+  const doc = it.kind === 'page' && it.document ? await pdfUrl(it.document) : '';
+  $('lb-open-pdf').hidden = !doc;
+  if (doc) $('lb-open-pdf').href = `${doc}#page=${it.page}`;
+  else $('lb-open-pdf').removeAttribute('href');
   $('lb-taken').textContent = it.dateTaken ? when(it.dateTaken) : 'unknown (no date in the file)';
   $('lb-added').textContent = it.addedAt ? when(it.addedAt) : 'unknown';
   $('lb-folder').textContent = it.folder || '(top level)';

@@ -8,7 +8,7 @@ const SHELL = ['./', './index.html', './demo.js', './demo.css', './manifest.webm
   '../index.js', '../env.js', '../errors.js', '../bytes.js', '../wasm.js', '../wasm_handle.js', '../checksum.js', '../byte_source.js', '../flat_index.js',
   '../tokenizer.js', '../image.js', '../image_codecs.js', '../model.js', '../local_model.js', '../worker_model.js', '../worker.js',
   '../ort.js', '../parallel_preprocessor.js', '../preprocess_worker.js', '../model_source.js', '../builtin_models.js', '../scoring.js', '../digest.js', '../library.js', '../library_add.js',
-  '../library_search.js', '../library_file.js', '../library_store.js', '../library_pg.js', '../query.js', '../relevance.js',
+  '../library_search.js', '../pdf_library.js', '../pdf.js', '../library_file.js', '../library_store.js', '../library_pg.js', '../query.js', '../relevance.js',
   '../wasm/clipfind.mjs', '../wasm/clipfind.wasm',
   '../../models/catalog.json', '../../models/tiny/config.json', '../../models/tiny/preprocessor_config.json',
   '../../models/tiny/tokenizer.json', '../../models/tiny/tokenizer_config.json',
