@@ -447,7 +447,7 @@ export type ErrorCode =
   | 'UNSUPPORTED_FORMAT' | 'IMAGE_TOO_LARGE' | 'MODEL_MISMATCH' | 'ABORTED' | 'BACKEND_UNAVAILABLE'
   | 'NETWORK' | 'DATABASE' | 'STORAGE' | 'OUT_OF_MEMORY' | 'INTERNAL'
   | 'INVALID_PDF' | 'PDF_ENCRYPTED' | 'PDF_TOO_MANY_PAGES' | 'PDF_PAGE' | 'PDF_UNAVAILABLE'
-  | 'REMOTE_UNAUTHORIZED' | 'REMOTE_BAD_REQUEST' | 'REMOTE_RATE_LIMITED' | 'REMOTE_UNAVAILABLE' | 'REMOTE_BAD_RESPONSE';
+  | 'REMOTE_UNAUTHORIZED' | 'REMOTE_BAD_REQUEST' | 'REMOTE_RATE_LIMITED' | 'REMOTE_UNAVAILABLE' | 'REMOTE_BAD_RESPONSE' | 'REMOTE_UNREACHABLE';
 
 /** Every error clipfind throws; `code` is stable, `message` is for people. */
 export declare class ClipfindError extends Error {
@@ -465,7 +465,7 @@ export declare class ModelFileError extends ClipfindError {}
 export declare class ImageError extends ClipfindError {}
 /** A PDF: INVALID_PDF (damaged, not a PDF), PDF_ENCRYPTED, PDF_TOO_MANY_PAGES (over pdf.maxPages), PDF_PAGE (one page failed), PDF_UNAVAILABLE (pdf.js could not load). Messages start with the file's id. */
 export declare class DocumentError extends ClipfindError {}
-/** A remote model's service: REMOTE_UNAUTHORIZED (401/403), REMOTE_BAD_REQUEST (other 4xx), REMOTE_RATE_LIMITED / REMOTE_UNAVAILABLE (429 / 5xx after retries), REMOTE_BAD_RESPONSE, NETWORK. Never holds the API key. */
+/** A remote model's service: REMOTE_UNAUTHORIZED (401/403), REMOTE_BAD_REQUEST (other 4xx), REMOTE_RATE_LIMITED / REMOTE_UNAVAILABLE (429 / 5xx after retries), REMOTE_BAD_RESPONSE, REMOTE_UNREACHABLE. Never holds the API key. */
 export declare class RemoteError extends ClipfindError {}
 /** CLOSED: used after close(). */
 export declare class ClosedError extends ClipfindError {}

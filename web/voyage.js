@@ -60,7 +60,7 @@ export class VoyageModel {
   constructor({ model, apiKey, baseUrl, fetch: fetchFn, maxRetries, batchSize, maxPixels }) {
     this.#apiKey = apiKey;
     this.#url = `${baseUrl.replace(/\/+$/, '')}/v1/multimodalembeddings`;
-    this.#fetch = fetchFn;
+    this.#fetch = (url, init) => fetchFn.call(globalThis, url, init); // a page's fetch must be called on the window
     this.#maxRetries = maxRetries;
     this.#batchSize = batchSize;
     this.#maxPixels = maxPixels;
@@ -180,7 +180,7 @@ export class VoyageModel {
           await sleep(this.#backoff(attempt, null));
           continue;
         }
-        throw new RemoteError('NETWORK', this.#scrub(`Voyage API unreachable at ${new URL(this.#url).origin} after ${attempt + 1} attempts (${err?.message ?? err})`));
+        throw new RemoteError('REMOTE_UNREACHABLE', this.#scrub(`Voyage API unreachable at ${new URL(this.#url).origin} after ${attempt + 1} attempts (${err?.message ?? err})`));
       }
       if (res.ok) return this.#parse(await res.text(), n);
       const detail = this.#scrub(await res.text().catch(() => ''));

@@ -13,6 +13,15 @@ const PLAIN = {
   BACKEND_UNAVAILABLE: 'this browser cannot run the model here',
   INVALID_MODEL: 'the model files are not usable',
   QUOTA: 'there is not enough room to keep it on this device',
+  INVALID_PDF: 'this PDF is damaged or not a PDF',
+  PDF_ENCRYPTED: 'this PDF is password-protected: save an unprotected copy to add it',
+  PDF_TOO_MANY_PAGES: 'this PDF has more pages than are added from one file (the first pages were added)',
+  PDF_PAGE: 'this page of the PDF could not be rendered',
+  REMOTE_UNAUTHORIZED: 'Voyage AI refused the API key: check it',
+  REMOTE_BAD_REQUEST: 'Voyage AI refused the request',
+  REMOTE_RATE_LIMITED: 'Voyage AI is limiting requests: try again in a minute',
+  REMOTE_UNAVAILABLE: 'Voyage AI did not answer properly: try again later',
+  REMOTE_UNREACHABLE: 'Voyage AI could not be reached (no connection, or it does not accept requests from web pages: see the README)',
 };
 
 /** { text, details } for an error: plain words first, the code and raw message as details. */
