@@ -33,6 +33,13 @@ export class DocumentError extends ClipfindError {}
  */
 export class RemoteError extends ClipfindError {}
 
+/**
+ * A video could not be read: corrupt or truncated (INVALID_VIDEO), a codec this platform cannot
+ * decode (UNSUPPORTED_VIDEO), no frames at all (EMPTY_VIDEO), or no decoder here (NO_VIDEO_DECODER:
+ * ffmpeg missing in Node, WebCodecs missing in the browser). The message names the file.
+ */
+export class VideoError extends ClipfindError {}
+
 /** The object was used after close(). */
 export class ClosedError extends ClipfindError {
   constructor(message) {
@@ -60,7 +67,7 @@ export class ModelMismatchError extends ClipfindError {
 }
 
 // Names written out: a minifying bundler renames classes, and err.name must not change with it.
-for (const [name, cls] of Object.entries({ ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, DocumentError, RemoteError, ClosedError, AbortError, ModelMismatchError })) {
+for (const [name, cls] of Object.entries({ ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, DocumentError, RemoteError, VideoError, ClosedError, AbortError, ModelMismatchError })) {
   cls.prototype.name = name;
 }
 
@@ -87,6 +94,10 @@ const byCode = {
   REMOTE_UNAVAILABLE: RemoteError,
   REMOTE_BAD_RESPONSE: RemoteError,
   REMOTE_UNREACHABLE: RemoteError,
+  INVALID_VIDEO: VideoError,
+  UNSUPPORTED_VIDEO: VideoError,
+  EMPTY_VIDEO: VideoError,
+  NO_VIDEO_DECODER: VideoError,
 };
 
 /** The typed error for a code (from the C++ core, or from the model's worker). */

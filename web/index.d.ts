@@ -137,19 +137,28 @@ export interface LibraryItem {
   tags: string[];
   /** The item's similarity to neutral prompts: the baseline of the relevance cutoff. */
   neutral: number;
-  /** 'photo' when absent (items saved before kinds); 'page' for a PDF page. */
+  /** 'photo' when absent (items saved before kinds); 'video'; 'page' for a PDF page. */
   kind?: 'photo' | 'video' | 'audio' | 'page';
   /** PDF pages: the document's id, this page's number (1-based), the document's page count. */
   document?: string;
   page?: number;
   pages?: number;
+  /** Videos: seconds, as the decoder measured it. */
+  duration?: number;
+  /** Videos: the times (seconds) of the sampled frames, each a row of the image index. */
+  frames?: number[];
+  /** Videos: the frame that stands for the video (nearest the mean of its frames). */
+  posterTime?: number;
   [meta: string]: unknown;
 }
 
 export type LibraryAddItem = {
   /** A unique, non-empty id (a relative path in the demo and the CLI). */
   id: string;
-  image: Uint8Array | ArrayBuffer | Blob;
+  /** A photo; or give `video` instead. */
+  image?: Uint8Array | ArrayBuffer | Blob;
+  /** A video (MP4/MOV H.264, WebM VP8/VP9, …): frames sampled per VideoOptions, embedded as images. */
+  video?: Uint8Array | ArrayBuffer | Blob;
   caption?: string;
   /** Saved with the item as JSON; `tags` must be string[], `dateTaken` a string. */
   meta?: Record<string, unknown>;
@@ -175,6 +184,8 @@ export interface AddProgress {
   total: number;
   perSecond: number;
   eta: number | null;
+  /** While a video is read ('reading': frames looked at) and embedded ('embedding': frames embedded). */
+  video?: { id: string; stage: 'reading' | 'embedding'; done: number; total: number };
 }
 
 export interface AddOptions {
@@ -188,6 +199,21 @@ export interface AddOptions {
     /** Each page added (or unchanged but re-rendered), with its rendered JPEG: e.g. to keep as a thumbnail. */
     onPage?: (page: { id: string; document: string; page: number; image: Uint8Array }) => void | Promise<void>;
   };
+  /** How videos are sampled (README "Videos"). */
+  video?: VideoOptions;
+}
+
+export interface VideoOptions {
+  /** Frames embedded per video, at most (default 64). */
+  maxFrames?: number;
+  /** Seconds between regular samples (default 1). */
+  step?: number;
+  /** Seconds between frames compared for scene changes (default 0.5). */
+  scanStep?: number;
+  /** Mean absolute difference (0..1) of 16×16 thumbnails that counts as a scene change (default 0.1). */
+  sceneThreshold?: number;
+  /** Frames are scaled down to this shorter side before embedding (default 384). */
+  maxSide?: number;
 }
 
 export interface OpenOptions {
@@ -223,6 +249,11 @@ export interface LibrarySearchOptions {
 
 export interface LibraryResult {
   id: string;
+  kind: 'photo' | 'video' | 'audio' | 'page';
+  /** Videos: seconds, the start of the best-matching moment. */
+  time?: number;
+  /** Videos: seconds, the best-matching frame (the thumbnail to show). */
+  frameTime?: number;
   /** The fused cosine (image·0.7 + caption·0.3 by default): what the ranking means. */
   score: number;
   imageScore: number;
@@ -467,6 +498,8 @@ export declare class ImageError extends ClipfindError {}
 export declare class DocumentError extends ClipfindError {}
 /** A remote model's service: REMOTE_UNAUTHORIZED (401/403), REMOTE_BAD_REQUEST (other 4xx), REMOTE_RATE_LIMITED / REMOTE_UNAVAILABLE (429 / 5xx after retries), REMOTE_BAD_RESPONSE, REMOTE_UNREACHABLE. Never holds the API key. */
 export declare class RemoteError extends ClipfindError {}
+/** A video could not be read (INVALID_VIDEO, UNSUPPORTED_VIDEO, EMPTY_VIDEO, NO_VIDEO_DECODER); the message names the file. */
+export declare class VideoError extends ClipfindError {}
 /** CLOSED: used after close(). */
 export declare class ClosedError extends ClipfindError {}
 /** ABORTED: stopped by its AbortSignal; named 'AbortError' as the DOM names a cancelled fetch. */

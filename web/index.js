@@ -10,7 +10,7 @@ export { ImagePreprocessor, decodeImage, imageInfo } from './image.js';
 export { parseQuery, parseTerm } from './query.js';
 export {
   ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, DocumentError, RemoteError, ClosedError,
-  AbortError, ModelMismatchError,
+  AbortError, ModelMismatchError, VideoError,
 } from './errors.js';
 
 /** Version of the package (and of the WASM core built with it): package.json's. */
