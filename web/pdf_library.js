@@ -46,7 +46,7 @@ export const hasPdf = (items) => Array.isArray(items) && items.some((it) => it &
  * counts pages (a PDF counts as its pages once it is opened). Options: `pdf.maxPages` (default 1000),
  * `pdf.onPage({ id, document, page, image })`: each rendered page's JPEG (the demo keeps it as the thumbnail).
  */
-export async function addWithPdfs(s, items, { onProgress, signal, batchSize = 16, pdf: { maxPages, onPage } = {} } = {}) {
+export async function addWithPdfs(s, items, { onProgress, signal, batchSize = 16, video, pdf: { maxPages, onPage } = {} } = {}) {
   const budget = checkMaxPages(maxPages);
   const summary = { added: 0, updated: 0, skipped: 0, failed: [] };
   const merge = (part) => {
@@ -70,7 +70,7 @@ export async function addWithPdfs(s, items, { onProgress, signal, batchSize = 16
   const tick = (n) => { done += n; report(); };
   if (plain.length) {
     const base = done;
-    merge(await addItems(s, plain, { onProgress: onProgress && ((p) => { done = base + p.done; report(); }), signal, batchSize }));
+    merge(await addItems(s, plain, { onProgress: onProgress && ((p) => { done = base + p.done; report(); }), signal, batchSize, video }));
   }
   report();
   for (const doc of docs) {
