@@ -125,7 +125,7 @@ async function addDocument(s, doc, { budget, batchSize, signal, onPage, onPages,
           const { image, width, height } = await renderPage(page, edge);
           const text = await pageText(page, words).catch(() => '');
           page.cleanup();
-          pages.push({ id, image, caption: text || undefined, meta: { ...doc.meta, kind: 'page', document: doc.id, documentHash: docHash, page: n, pages: pdf.numPages, width, height } });
+          pages.push({ id, image, caption: text || undefined, meta: { ...doc.meta, document: doc.id, documentHash: docHash, page: n, pages: pdf.numPages, width, height } });
         } catch (err) {
           summary.failed.push({ id, error: err instanceof DocumentError ? err : new DocumentError('PDF_PAGE', `${doc.id}: page ${n} could not be rendered (${err?.message ?? err})`) });
         }
@@ -139,9 +139,13 @@ async function addDocument(s, doc, { budget, batchSize, signal, onPage, onPages,
       summary.updated += part.updated;
       summary.skipped += part.skipped;
       summary.failed.push(...part.failed);
-      // A page whose rendering did not change was skipped: it is still of this version of the file.
+      // The kind is the library's to set (add() drops it from user meta). A page whose rendering did
+      // not change was skipped: it is still of this version of the file.
       const failed = new Set(part.failed.map((f) => f.id));
-      for (const p of pages) if (!failed.has(p.id) && s.items.has(p.id)) s.items.get(p.id).documentHash = docHash;
+      for (const p of pages) {
+        const rec = !failed.has(p.id) && s.items.get(p.id);
+        if (rec) Object.assign(rec, { kind: 'page', documentHash: docHash });
+      }
       tick(Math.min(batchSize, count - first + 1));
     }
     return summary;
