@@ -5,7 +5,7 @@
 import { toBytes } from './bytes.js';
 import { sha256Hex } from './digest.js';
 import { AbortError, DocumentError, InvalidInputError } from './errors.js';
-import { addItems } from './library_add.js';
+import { addItems, ITEM_KIND } from './library_add.js';
 import { openPdf, pageText, renderPage } from './pdf.js';
 
 /** Pages added per PDF unless `pdf.maxPages` says otherwise: past it, a PDF_TOO_MANY_PAGES failure. */
@@ -125,7 +125,7 @@ async function addDocument(s, doc, { budget, batchSize, signal, onPage, onPages,
           const { image, width, height } = await renderPage(page, edge);
           const text = await pageText(page, words).catch(() => '');
           page.cleanup();
-          pages.push({ id, image, caption: text || undefined, meta: { ...doc.meta, document: doc.id, documentHash: docHash, page: n, pages: pdf.numPages, width, height } });
+          pages.push({ id, image, caption: text || undefined, [ITEM_KIND]: 'page', meta: { ...doc.meta, document: doc.id, documentHash: docHash, page: n, pages: pdf.numPages, width, height } });
         } catch (err) {
           summary.failed.push({ id, error: err instanceof DocumentError ? err : new DocumentError('PDF_PAGE', `${doc.id}: page ${n} could not be rendered (${err?.message ?? err})`) });
         }
@@ -139,8 +139,8 @@ async function addDocument(s, doc, { budget, batchSize, signal, onPage, onPages,
       summary.updated += part.updated;
       summary.skipped += part.skipped;
       summary.failed.push(...part.failed);
-      // The kind is the library's to set (add() drops it from user meta). A page whose rendering did
-      // not change was skipped: it is still of this version of the file.
+      // A page whose rendering did not change was skipped: it is still of this version of the file
+      // (and a page of a library saved before kinds gets its kind).
       const failed = new Set(part.failed.map((f) => f.id));
       for (const p of pages) {
         const rec = !failed.has(p.id) && s.items.get(p.id);

@@ -7,6 +7,7 @@ import { storePhoto } from './photos.js';
 import { pageState, say, setState } from './state.js';
 
 const IMAGE_RE = /\.(jpe?g|png|gif|bmp|webp|heic|heif|avif|tiff?)$/i;
+const VIDEO_RE = /\.(mp4|m4v|mov|webm|mkv)$/i; // the library samples their frames (README "Videos")
 const SIDE_RE = /(^|\/)captions\.(json|csv)$/i;
 const PDF_RE = /\.pdf$/i; // a PDF: one item per page (its pages' images are kept as their thumbnails)
 // A long import saves the library every CHECKPOINT_MS or CHECKPOINT_ITEMS new photos, so closing the
@@ -54,6 +55,10 @@ async function collectItems(files, failures) {
     if (SIDE_RE.test(path)) continue;
     if (PDF_RE.test(path) || file.type === 'application/pdf') {
       items.push({ id: path, pdf: file, meta: { addedAt } });
+      continue;
+    }
+    if (VIDEO_RE.test(path) || (file.type || '').startsWith('video/')) {
+      items.push({ id: path, video: file, caption: captions[path], meta: { addedAt } });
       continue;
     }
     if (!IMAGE_RE.test(path) && !(file.type || '').startsWith('image/')) {
@@ -151,7 +156,7 @@ export async function runImport(items, failures, { storePhotos = true, verb = 'A
         if (!storePhotos) return;
         for (const p of pages) if (lib.has(p.id)) await storePhoto(p.id, new Blob([p.image], { type: 'image/jpeg' }));
         for (const it of chunk) if (it.pdf && pages.some((p) => lib.get(p.id)?.document === it.id)) await storePhoto(it.id, it.pdf);
-        for (const it of chunk) if (lib.has(it.id) && !failed.has(it.id) && (replaced || !had.has(it.id))) await storePhoto(it.id, it.image);
+        for (const it of chunk) if (lib.has(it.id) && !failed.has(it.id) && (replaced || !had.has(it.id))) await storePhoto(it.id, it.image ?? it.video);
       };
       let s;
       try {
@@ -227,20 +232,20 @@ function showFailures(failures) {
   $('failures-summary').textContent = `${failures.length} file(s) could not be added — show which and why`;
 }
 
-/** The built-in sample gallery: progress shows at once, while its 200 files are fetched. */
+/** The built-in sample gallery: progress shows at once, while its 200 photos and 2 videos are fetched. */
 export function importSample() {
-  return enqueue(200, async () => {
+  return enqueue(202, async () => {
     startProgress('Fetching the sample gallery…');
     setState('importing', 'Fetching the sample gallery…');
     const base = new URL('../../models/tiny/gallery/', import.meta.url);
     const manifest = await (await fetch(new URL('manifest.json', base))).json();
     const files = [new File([await (await fetch(new URL(manifest.captions, base))).blob()], 'captions.json')];
     let fetched = 0;
-    const names = [...manifest.files];
+    const names = [...manifest.files, ...(manifest.videos ?? [])];
     const fetchOne = async (name) => {
       const blob = await (await fetch(new URL(name, base))).blob();
       $('progress-text').textContent = `Fetching the sample gallery: ${++fetched} of ${names.length}`;
-      return new File([blob], name, { type: name.endsWith('.png') ? 'image/png' : 'image/jpeg' });
+      return new File([blob], name, { type: name.endsWith('.png') ? 'image/png' : name.endsWith('.webm') ? 'video/webm' : 'image/jpeg' });
     };
     // A few requests at a time: fast, and the order of the gallery is kept.
     const out = new Array(names.length);

@@ -5,6 +5,7 @@ import { $ } from './dom.js';
 import { explain } from './messages.js';
 import { itemName } from './cards.js';
 import { photoUrl, storedPhoto } from './photos.js';
+import { playFrom } from './video_card.js';
 
 const pdfUrls = new Map(); // document id -> object URL of the kept PDF, typed so the browser shows it
 
@@ -21,6 +22,7 @@ let list = []; // the ids of the view the preview was opened from
 let index = 0;
 let opener = null;
 let moreLikeThis = () => {};
+let startAt = new Map(); // id -> seconds: where a video opened from a search result starts
 
 const when = (iso) => {
   if (!iso) return 'unknown';
@@ -33,10 +35,14 @@ async function show() {
   const it = app.library?.get(id);
   if (!it) return close();
   const src = await photoUrl(id);
-  $('lb-img').src = src;
+  const video = it.kind === 'video';
+  $('lb-video').pause();
+  $('lb-video').hidden = true;
+  if (video && src) playFrom($('lb-video'), src, startAt.get(id) ?? 0);
   const name = itemName(it);
+  $('lb-img').src = video ? '' : src;
   $('lb-img').alt = it.caption ? `${name}: ${it.caption}` : name;
-  $('lb-img').hidden = !src;
+  $('lb-img').hidden = !src || video;
   $('lb-title').textContent = name;
   // A PDF page opens its document at that page (the browser's PDF viewer reads #page=N).
   const doc = it.kind === 'page' && it.document ? await pdfUrl(it.document) : '';
@@ -54,8 +60,12 @@ async function show() {
   $('lightbox').dataset.id = id;
 }
 
-/** Opens the preview of `id`; `ids` is the list it belongs to (for previous/next). */
-export async function openPreview(id, ids = [id]) {
+/**
+ * Opens the preview of `id`; `ids` is the list it belongs to (for previous/next); a video plays from
+ * `time` seconds (the moment a search found).
+ */
+export async function openPreview(id, ids = [id], time = undefined) {
+  startAt = new Map(time === undefined ? [] : [[id, time]]);
   list = ids.includes(id) ? ids : [id];
   index = list.indexOf(id);
   opener = document.activeElement;
@@ -65,6 +75,7 @@ export async function openPreview(id, ids = [id]) {
 }
 
 function close() {
+  $('lb-video').pause();
   if ($('lightbox').open) $('lightbox').close();
 }
 

@@ -22,6 +22,10 @@ const PLAIN = {
   REMOTE_RATE_LIMITED: 'Voyage AI is limiting requests: try again in a minute',
   REMOTE_UNAVAILABLE: 'Voyage AI did not answer properly: try again later',
   REMOTE_UNREACHABLE: 'Voyage AI could not be reached (no connection, or it does not accept requests from web pages: see the README)',
+  INVALID_VIDEO: 'this video is damaged or not a video this page can read',
+  UNSUPPORTED_VIDEO: 'this browser cannot decode this kind of video',
+  EMPTY_VIDEO: 'this video is empty',
+  NO_VIDEO_DECODER: 'this browser cannot decode videos (no WebCodecs)',
 };
 
 /** { text, details } for an error: plain words first, the code and raw message as details. */
