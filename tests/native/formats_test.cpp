@@ -105,13 +105,23 @@ TEST(Formats, CodedPlanLocatesAv1Data) {
   EXPECT_EQ(plan.width, 128u);
   ASSERT_EQ(plan.tiles.size(), 1u);
   const CodedTile& t = plan.tiles[0];
-  // av1C's configOBUs: a sequence header OBU (type 1, in bits 6..3 of the first byte).
-  ASSERT_EQ(t.config.size(), 1u);
-  EXPECT_EQ((bytes[t.config[0].offset] >> 3) & 15, 1);
-  // The item's data: OBUs again (a sequence header or a temporal delimiter first).
+  EXPECT_TRUE(t.config.empty());  // heif-enc's av1C carries no configOBUs: the data has the sequence header
+  // The item's data: OBUs (a sequence header or a temporal delimiter first: type in bits 6..3).
   ASSERT_EQ(t.data.size(), 1u);
   const int first = (bytes[t.data[0].offset] >> 3) & 15;
   EXPECT_TRUE(first == 1 || first == 2) << first;
+  // tenbit.avif's av1C does carry the sequence header OBU, and its colr box says limited BT.601.
+  const auto ten = read("tenbit.avif");
+  const CodedPlan plan10 = read_foreign_header(ten).plan;
+  ASSERT_TRUE(plan10.direct);
+  ASSERT_EQ(plan10.tiles[0].config.size(), 1u);
+  EXPECT_EQ((ten[plan10.tiles[0].config[0].offset] >> 3) & 15, 1);
+  EXPECT_EQ(plan10.tiles[0].matrix, 6);
+  EXPECT_EQ(plan10.tiles[0].full_range, 0);
+  const CodedPlan grid = read_foreign_header(read("grid.avif")).plan;
+  ASSERT_TRUE(grid.direct);
+  EXPECT_EQ(grid.codec, Codec::Av1);
+  EXPECT_EQ(grid.tiles.size(), 4u);
   // A tile of another codec inside an AVIF grid, or an AV1 item without av1C: not direct.
   auto broken = bytes;
   for (size_t i = 0; i + 4 < broken.size(); ++i)
