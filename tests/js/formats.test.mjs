@@ -100,6 +100,38 @@ test('HEIC and AVIF bit-exact with heif-convert: plain, alpha, two images, grid,
   pre.close();
 });
 
+// AVIF files no one here wrote: Pillow's test images (libavif's encoder; EXIF and XMP, transparency, no
+// pixi property, irot/imir), as heif-convert decodes them.
+test("Pillow's AVIF test images are heif-convert's pixels exactly, through decodeImage and preprocessing", async () => {
+  const pdir = `${fixturesDir}pillow/avif/`;
+  const avifs = readdirSync(pdir).filter((f) => f.endsWith('.avif')).sort();
+  assert.ok(avifs.length >= 8);
+  const out = mkdtempSync(path.join(os.tmpdir(), 'clipfind-pillow-avif-'));
+  const pngs = avifs.map((f) => {
+    execFileSync(heifConvert, ['--quiet', pdir + f, path.join(out, `${f}.png`)], { stdio: 'ignore' });
+    return path.join(out, `${f}.png`);
+  });
+  // heif-convert copies the file's EXIF/XMP into the PNG, whose orientation the PIL reference would
+  // apply again (xmp_tags_orientation.avif): the pixels are re-saved without metadata first.
+  execFileSync('/usr/bin/python3', ['-c', 'import sys\nfrom PIL import Image\nfor p in sys.argv[1:]: Image.open(p).convert("RGB").save(p)', ...pngs]);
+  const rawRefs = pilReference(raw, pngs);
+  const refs = pilReference(configs.clip, pngs);
+  const pre = await ImagePreprocessor.fromConfig(JSON.stringify(configs.clip));
+  for (const f of avifs) {
+    const bytes = readFileSync(pdir + f);
+    const img = await decodeImage(bytes);
+    const ref = rawRefs.get(`${f}.png`);
+    assert.deepEqual([img.width, img.height], [ref.width, ref.height], `${f}: size`);
+    const d = levelsDiff(img.data, ref.data);
+    console.log(`# pillow/avif/${f}: ${img.width}x${img.height} vs heif-convert: max ${d.max}, mean ${d.mean.toFixed(3)}`);
+    assert.equal(d.max, 0, `${f}: not heif-convert's pixels`);
+    const { data, dims } = await pre.preprocessEncoded(bytes);
+    const p = compareLevels(data, dims, refs.get(`${f}.png`), configs.clip);
+    assert.ok(p.max <= 1 + 1e-3, `${f} preprocessed: ${JSON.stringify(p)}`);
+  }
+  pre.close();
+});
+
 // Independent of both decoders' transform code: irot (anticlockwise quarter turns) then imir (axis 0
 // flips top-bottom, 1 left-right, as libheif reads it) written out as loops over the unturned image.
 function turn({ data, width, height }, rot, mirror) {
