@@ -12,9 +12,12 @@ if [ "$what" = all ] || [ "$what" = native ]; then
   cmake --build build/native -j"$jobs" >/dev/null
 fi
 if [ "$what" = all ] || [ "$what" = wasm ]; then
+  # dav1d's source (Debian 12's), for the AV1 decoder module web/wasm/dav1d.* (cmake/dav1d_wasm.cmake).
+  bash scripts/dav1d-source.sh
   [ -f build/wasm/CMakeCache.txt ] || emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build/wasm -j"$jobs" | grep -E "^clipfind:|error" || true
   test -f web/wasm/clipfind.wasm
+  test -f web/wasm/dav1d.wasm
   # ONNX Runtime Web builds the browser loads at run time (WASM only, and WebGPU), beside the API.
   ort=node_modules/onnxruntime-web/dist
   if [ -d "$ort" ]; then

@@ -28,7 +28,7 @@ test('npm pack ships what users run, nothing else, within the size budget', () =
   const info = packList();
   const files = new Set(info.files.map((f) => f.path));
   const required = [
-    'package.json', 'README.md', 'LICENSE', 'web/index.d.ts', 'web/wasm/clipfind.mjs', 'web/wasm/clipfind.wasm', 'models/catalog.json',
+    'package.json', 'README.md', 'LICENSE', 'web/index.d.ts', 'web/wasm/clipfind.mjs', 'web/wasm/clipfind.wasm', 'web/wasm/dav1d.mjs', 'web/wasm/dav1d.wasm', 'models/catalog.json',
     ...git('ls-files', 'bin', 'web/demo', 'models/tiny').filter((f) => !f.endsWith('.gitignore')),
     ...git('ls-files', 'web/*.js').filter((f) => !f.includes('/', 4)),
   ];
