@@ -178,11 +178,13 @@ export type LibraryAddItem = {
   caption?: string;
   /** Saved with the item as JSON; `tags` must be string[], `dateTaken` a string. */
   meta?: Record<string, unknown>;
+  pdf?: never;
 } | {
   /** The document's id; its pages become items `<id>#page=<n>` (1-based), kind 'page'. */
   id: string;
   /** A PDF file: each page is rendered (2× the model's input edge) and its text layer is the page's caption. */
   pdf: Uint8Array | ArrayBuffer | Blob;
+  image?: never;
   /** Saved with every page (beside kind, document, documentHash, page, pages, width, height). */
   meta?: Record<string, unknown>;
 };
