@@ -5,6 +5,7 @@ import pkg from '../package.json' with { type: 'json' };
 export { Model } from './model.js';
 export { Library, DEFAULT_WEIGHTS, NEUTRAL_PROMPTS, DEFAULT_CUTOFF, NULL_TEXTS } from './library.js';
 export { FlatIndex } from './flat_index.js';
+export { MultiVectorIndex } from './multi_vector_index.js';
 export { Tokenizer } from './tokenizer.js';
 export { ImagePreprocessor, decodeImage, imageInfo } from './image.js';
 export { parseQuery, parseTerm } from './query.js';
