@@ -43,14 +43,14 @@ export function drawFrame({ color, shape, background = [200, 200, 195] }, t, wid
  * codec: 'h264' (MP4/MOV by the file's ending), 'vp8' or 'vp9' (WebM). Deterministic bit for bit
  * (single-threaded encoders, no timestamps from the clock).
  */
-export function makeVideo(file, scenes, { width = 160, height = 120, fps = 10, codec = 'h264' } = {}) {
+export function makeVideo(file, scenes, { width = 160, height = 120, fps = 10, codec = 'h264', bitrate = '80k' } = {}) {
   const frames = [];
   for (const scene of scenes) {
     for (let i = 0; i < Math.round(scene.seconds * fps); i++) frames.push(drawFrame(scene, i / fps, width, height));
   }
   const enc = codec === 'h264' ? ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-threads', '1', '-g', String(fps * 2)]
-    : codec === 'vp9' ? ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '80k', '-g', String(fps * 2)]
-      : ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '80k', '-g', String(fps * 2)];
+    : codec === 'vp9' ? ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', bitrate, '-g', String(fps * 2)]
+      : ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', bitrate, '-g', String(fps * 2)];
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0',
     ...enc, '-fflags', '+bitexact', '-flags:v', '+bitexact', '-map_metadata', '-1', file], { input: Buffer.concat(frames) });
   return file;
