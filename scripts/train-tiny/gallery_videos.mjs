@@ -15,7 +15,7 @@ const videos = {
     { color: 'orange', shape: 'square', seconds: 3, background: [60, 70, 60] },
   ],
 };
-for (const [name, scenes] of Object.entries(videos)) makeVideo(path.join(out, name), scenes, { codec: 'vp9' });
+for (const [name, scenes] of Object.entries(videos)) makeVideo(path.join(out, name), scenes, { codec: 'vp9', bitrate: '16k' });
 const manifestFile = path.join(out, 'manifest.json');
 const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
 manifest.videos = Object.keys(videos);

@@ -1,37 +1,16 @@
 // Videos in the library, known answers: a video made of the built-in model's scenes (a red circle for
 // 0–3 s, a blue square 3–6 s, a green triangle 6–9 s) among other videos (WebM VP8/VP9, MOV) and
 // photos; a text query for each shape finds that video first with `time` in the right interval,
-// through the API and through `clipfind search --json`. Bad videos are typed errors that fail alone.
+// through the API (the CLI and PostgreSQL: video_cli.test.mjs). Bad videos are typed errors that fail alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Library, Model, VideoError } from 'clipfind';
-import { KNOWN_SCENES, makeVideo } from './helpers/video_scenes.mjs';
+import { EXPECT, makeVideo, mediaFolder, PHOTOS } from './helpers/video_scenes.mjs';
 
-const cli = new URL('../../bin/clipfind.mjs', import.meta.url).pathname;
-const gallery = new URL('../../models/tiny/gallery/', import.meta.url).pathname;
-const dir = mkdtempSync(path.join(os.tmpdir(), 'clipfind-video-'));
-const EXPECT = [['red circle', 0, 3], ['blue square', 3, 6], ['green triangle', 6, 9]];
-
-// The library's files: the known video, three other videos, six gallery photos, and bad files.
-const files = (() => {
-  mkdirSync(path.join(dir, 'media', 'clips'), { recursive: true });
-  const at = (f) => path.join(dir, 'media', f);
-  makeVideo(at('clips/known.mp4'), KNOWN_SCENES);
-  makeVideo(at('clips/cross.webm'), [{ color: 'yellow', shape: 'cross', seconds: 4 }, { color: 'purple', shape: 'circle', seconds: 2 }], { codec: 'vp9' });
-  makeVideo(at('clips/orange.webm'), [{ color: 'orange', shape: 'square', seconds: 3 }], { codec: 'vp8' });
-  makeVideo(at('clips/black.mov'), [{ color: 'black', shape: 'triangle', seconds: 2, background: [230, 230, 225] }]);
-  for (const f of ['scene-000.png', 'scene-001.jpg', 'scene-002.jpg', 'scene-003.jpg', 'scene-004.jpg', 'scene-005.png']) copyFileSync(path.join(gallery, f), at(f));
-  const known = readFileSync(at('clips/known.mp4'));
-  writeFileSync(at('empty.mp4'), new Uint8Array(0));
-  writeFileSync(at('notavideo.webm'), 'this is text, not a video');
-  writeFileSync(at('truncated.mp4'), known.subarray(0, Math.floor(known.length / 2)));
-  return { known, at };
-})();
-
+const files = mediaFolder();
+const { dir } = files;
 const model = await Model.load('builtin:tiny');
 test.after(() => model.close());
 
@@ -44,7 +23,7 @@ test('API: each shape of the known video is found first, at a time inside its in
     { id: 'clips/cross.webm', video: new Blob([readFileSync(at('clips/cross.webm'))]) },
     { id: 'clips/orange.webm', video: readFileSync(at('clips/orange.webm')) },
     { id: 'clips/black.mov', video: readFileSync(at('clips/black.mov')) },
-    ...['scene-000.png', 'scene-001.jpg', 'scene-002.jpg', 'scene-003.jpg', 'scene-004.jpg', 'scene-005.png'].map((f) => ({ id: f, image: readFileSync(at(f)) })),
+    ...PHOTOS.map((f) => ({ id: f, image: readFileSync(at(f)) })),
   ], { onProgress: (p) => events.push(p) });
   assert.deepEqual({ ...summary, failed: summary.failed.map((f) => f.error.message) }, { added: 10, updated: 0, skipped: 0, failed: [] });
   assert.equal(lib.size, 10);
@@ -143,23 +122,3 @@ test('a long video is sampled within the frame budget (evenly, by seeking), with
   lib.close();
 });
 
-test('CLI: clipfind index reads the videos of a folder; search --json prints kind and time', () => {
-  const lib = path.join(dir, 'cli.clipfind');
-  const run = (...args) => spawnSync('node', [cli, ...args], { encoding: 'utf8' });
-  const indexed = run('index', '--model', 'builtin:tiny', '--library', lib, '--backend', 'wasm', path.join(dir, 'media'));
-  const out = JSON.parse(indexed.stdout);
-  assert.equal(out.added, 10, indexed.stderr);
-  assert.deepEqual(out.failed.map((f) => path.basename(f.path)).sort(), ['empty.mp4', 'notavideo.webm', 'truncated.mp4']);
-  assert.ok(out.failed.every((f) => /^(EMPTY_VIDEO|INVALID_VIDEO): /.test(f.error)), JSON.stringify(out.failed));
-  assert.match(indexed.stderr, /clips\/known\.mp4: embedding frame 9\/9/);
-  for (const [query, from, to] of EXPECT) {
-    const r = run('search', '--library', lib, '--model', 'builtin:tiny', '--backend', 'wasm', '--json', '-k', '3', query);
-    assert.equal(r.status, 0, r.stderr);
-    const [top] = JSON.parse(r.stdout);
-    assert.equal(top.id, 'clips/known.mp4', query);
-    assert.equal(top.kind, 'video');
-    assert.ok(top.time >= from && top.time < to, `${query}: time ${top.time}`);
-  }
-  const table = run('search', '--library', lib, '--model', 'builtin:tiny', '--backend', 'wasm', '-k', '1', 'blue square');
-  assert.match(table.stdout, /clips\/known\.mp4 @ 0:0[345]/);
-});

@@ -3,6 +3,9 @@
 // in JS (seeded, deterministic) and encoded by ffmpeg from raw RGB on its stdin. The shape drifts a
 // little from frame to frame, so the encoder sees motion, not a still.
 import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 export const RGB = {
   red: [220, 30, 30], green: [30, 170, 50], blue: [30, 60, 220], yellow: [240, 220, 30],
@@ -40,14 +43,14 @@ export function drawFrame({ color, shape, background = [200, 200, 195] }, t, wid
  * codec: 'h264' (MP4/MOV by the file's ending), 'vp8' or 'vp9' (WebM). Deterministic bit for bit
  * (single-threaded encoders, no timestamps from the clock).
  */
-export function makeVideo(file, scenes, { width = 160, height = 120, fps = 10, codec = 'h264' } = {}) {
+export function makeVideo(file, scenes, { width = 160, height = 120, fps = 10, codec = 'h264', bitrate = '80k' } = {}) {
   const frames = [];
   for (const scene of scenes) {
     for (let i = 0; i < Math.round(scene.seconds * fps); i++) frames.push(drawFrame(scene, i / fps, width, height));
   }
   const enc = codec === 'h264' ? ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-threads', '1', '-g', String(fps * 2)]
-    : codec === 'vp9' ? ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '80k', '-g', String(fps * 2)]
-      : ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '80k', '-g', String(fps * 2)];
+    : codec === 'vp9' ? ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', bitrate, '-g', String(fps * 2)]
+      : ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', bitrate, '-g', String(fps * 2)];
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0',
     ...enc, '-fflags', '+bitexact', '-flags:v', '+bitexact', '-map_metadata', '-1', file], { input: Buffer.concat(frames) });
   return file;
@@ -59,3 +62,29 @@ export const KNOWN_SCENES = [
   { color: 'blue', shape: 'square', seconds: 3 },
   { color: 'green', shape: 'triangle', seconds: 3 },
 ];
+
+/**
+ * The media folder of the video tests: media/clips/known.mp4 (KNOWN_SCENES, H.264), cross.webm (VP9:
+ * a yellow cross, then a purple circle), orange.webm (VP8), black.mov (H.264 in MOV), six gallery
+ * photos, and bad files (empty.mp4, notavideo.webm, truncated.mp4). Returns {dir, at(file), known}.
+ */
+export function mediaFolder() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'clipfind-video-'));
+  const gallery = new URL('../../../models/tiny/gallery/', import.meta.url).pathname;
+  mkdirSync(path.join(dir, 'media', 'clips'), { recursive: true });
+  const at = (f) => path.join(dir, 'media', f);
+  makeVideo(at('clips/known.mp4'), KNOWN_SCENES);
+  makeVideo(at('clips/cross.webm'), [{ color: 'yellow', shape: 'cross', seconds: 4 }, { color: 'purple', shape: 'circle', seconds: 2 }], { codec: 'vp9' });
+  makeVideo(at('clips/orange.webm'), [{ color: 'orange', shape: 'square', seconds: 3 }], { codec: 'vp8' });
+  makeVideo(at('clips/black.mov'), [{ color: 'black', shape: 'triangle', seconds: 2, background: [230, 230, 225] }]);
+  for (const f of PHOTOS) copyFileSync(path.join(gallery, f), at(f));
+  const known = readFileSync(at('clips/known.mp4'));
+  writeFileSync(at('empty.mp4'), new Uint8Array(0));
+  writeFileSync(at('notavideo.webm'), 'this is text, not a video');
+  writeFileSync(at('truncated.mp4'), known.subarray(0, Math.floor(known.length / 2)));
+  return { dir, at, known };
+}
+
+export const PHOTOS = ['scene-000.png', 'scene-001.jpg', 'scene-002.jpg', 'scene-003.jpg', 'scene-004.jpg', 'scene-005.png'];
+/** [query, from, to]: where each shape of KNOWN_SCENES is. */
+export const EXPECT = [['red circle', 0, 3], ['blue square', 3, 6], ['green triangle', 6, 9]];
