@@ -19,3 +19,9 @@ export declare class LocalModel implements Embedder {
   score(cosine: number): number;
   close(): Promise<void>;
 }
+/** Packs a library file: header, image and caption index bytes, then named extra sections. */
+export declare function encodeLibraryFile(header: object, imageBytes: Uint8Array, captionBytes: Uint8Array, extras?: { name: string; bytes: Uint8Array }[]): Uint8Array;
+/** Splits a library file into its checked header and its (unloaded) sections. */
+export declare function decodeLibraryFile(bytes: Uint8Array): { header: any; images: Uint8Array; captions: Uint8Array; extras: Map<string, Uint8Array> };
+/** How the extra section `name` of a library file loads: load(size, pieces) → { toBytes(), close(), memoryBytes }. */
+export declare function registerSection(name: string, load: (size: number, pieces: AsyncIterable<Uint8Array>) => Promise<{ toBytes(): Uint8Array; close(): void; memoryBytes: number }>): void;

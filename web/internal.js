@@ -3,3 +3,5 @@ export { loadWasm } from './wasm.js';
 export { probeBandwidth } from './flat_index.js';
 export { loadedTowers, LocalModel } from './local_model.js';
 export { crc32 } from './checksum.js';
+export { encodeLibraryFile, decodeLibraryFile } from './library_file.js';
+export { registerSection } from './library_sections.js';

@@ -7,10 +7,14 @@ import { byteSource } from './byte_source.js';
 import { ClipfindError, CorruptDataError, InvalidInputError, ModelMismatchError, NotFoundError } from './errors.js';
 import { FlatIndex, loadIndex } from './flat_index.js';
 import { addItems, baseline, neutralEmbeddings, setCaption } from './library_add.js';
+import { addMixed, attachAudioModel, checkAudioItems, createAudioSection, searchMixed } from './library_audio.js';
 import { checkIndexes, encodeLibraryFile, readLibraryFile, weightsProblem } from './library_file.js';
+import { loadSection } from './library_sections.js';
 import { exportSql, readRows, syncTo } from './library_pg.js';
+import { addWithPdfs, hasPdf } from './pdf_library.js';
 import { dupeGroups, searchLibrary, tagItems } from './library_search.js';
 import { openStored, writeStored } from './library_store.js';
+import { copyRows, itemsFromRows, pgOwner, pgRows, rowsOf } from './video_library.js';
 import { loadWasm } from './wasm.js';
 
 export { NEUTRAL_PROMPTS } from './library_add.js';
@@ -28,20 +32,26 @@ function storedVectorsOnly(info) {
 
 export class Library {
   // model: the Embedder; images/captions: FlatIndex; items: id -> record; modelInfo/weights: saved in
-  // the file; neutral/nullTexts: prompt embeddings (lazy); slots: search's per-slot views (null: stale).
+  // the file; neutral/nullTexts: prompt embeddings (lazy); slots: search's per-slot views (null: stale);
+  // extras: name -> the extra sections (library_sections.js), saved after the two indexes.
   #s;
 
-  constructor(model, images, captions, modelInfo, weights) {
-    this.#s = { model, images, captions, items: new Map(), modelInfo, weights: { ...DEFAULT_WEIGHTS, ...weights }, neutral: null, nullTexts: null, slots: null };
+  constructor(model, images, captions, modelInfo, weights, extras = new Map()) {
+    this.#s = { model, images, captions, extras, items: new Map(), modelInfo, weights: { ...DEFAULT_WEIGHTS, ...weights }, neutral: null, nullTexts: null, slots: null };
   }
 
-  /** An empty library for `model` (an Embedder: Model.load's result, or anything with its shape). */
-  static async create(model, { weights, storage = 'f32' } = {}) {
+  /**
+   * An empty library for `model` (an Embedder: Model.load's result, or anything with its shape);
+   * `audioModel` (a CLAP model) lets it hold sounds too (library_audio.js).
+   */
+  static async create(model, { weights, storage = 'f32', audioModel } = {}) {
     const problem = weightsProblem(weights);
     if (problem) throw new InvalidInputError('INVALID_ARGUMENT', `Library.create: ${problem}`);
     const dim = model?.info?.dim ?? (await model.embedTexts(['a photo'])).length;
     const info = { id: model.info.id, name: model.info.name, family: model.info.family, dim };
-    return new Library(model, await FlatIndex.create({ dim, storage }), await FlatIndex.create({ dim, storage }), info, weights);
+    const extras = new Map();
+    if (audioModel) extras.set('audio', await createAudioSection(audioModel, storage));
+    return new Library(model, await FlatIndex.create({ dim, storage }), await FlatIndex.create({ dim, storage }), info, weights, extras);
   }
 
   /**
@@ -65,12 +75,13 @@ export class Library {
     }
   }
 
-  static async #read(source, model, { allowModelMismatch = false } = {}) {
+  static async #read(source, model, { allowModelMismatch = false, audioModel } = {}) {
     await loadWasm(); // the file's checksum is the core's
     let file;
     try {
       file = await readLibraryFile(source, {
         loadIndex,
+        loadSection,
         onHeader(header) {
           model ??= storedVectorsOnly(header.model);
           if (model.info.id !== header.model.id && !allowModelMismatch) {
@@ -80,13 +91,20 @@ export class Library {
       });
       checkIndexes(file.header, file.images, file.captions);
     } catch (err) {
-      if (file) for (const index of [file.images, file.captions]) index.close();
+      if (file) for (const index of [file.images, file.captions, ...file.extras.values()]) index.close();
       if (err instanceof CorruptDataError) err.message = err.message.replace(/^index bytes:/, 'library file: index:');
       throw err;
     }
     const { header } = file;
-    const lib = new Library(model, file.images, file.captions, header.model, header.weights ?? undefined);
+    const lib = new Library(model, file.images, file.captions, header.model, header.weights ?? undefined, file.extras);
     for (const it of header.items) lib.#s.items.set(it.id, it);
+    try {
+      checkAudioItems(lib.#s);
+      await attachAudioModel(lib.#s, audioModel, { allowModelMismatch });
+    } catch (err) {
+      lib.close();
+      throw err;
+    }
     return lib;
   }
 
@@ -98,12 +116,18 @@ export class Library {
   toBytes() {
     const s = this.#s;
     const header = { model: s.modelInfo, weights: s.weights, items: [...s.items.values()] };
-    return encodeLibraryFile(header, s.images.toBytes(), s.captions.toBytes());
+    const extras = [...s.extras].map(([name, section]) => ({ name, bytes: section.toBytes() }));
+    return encodeLibraryFile(header, s.images.toBytes(), s.captions.toBytes(), extras);
   }
 
   get size() { return this.#s.items.size; }
-  /** Bytes the two indexes hold in WASM memory (vectors, ids). */
-  get memoryBytes() { return this.#s.images.memoryBytes + this.#s.captions.memoryBytes; }
+  /** Bytes the indexes hold in WASM memory (vectors, ids). */
+  get memoryBytes() {
+    const s = this.#s;
+    let n = s.images.memoryBytes + s.captions.memoryBytes;
+    for (const section of s.extras.values()) n += section.memoryBytes;
+    return n;
+  }
   get modelInfo() { return { ...this.#s.modelInfo }; }
   get weights() { return { ...this.#s.weights }; }
   get(id) {
@@ -114,17 +138,23 @@ export class Library {
   *items() { for (const it of this.#s.items.values()) yield structuredClone(it); }
 
   /**
-   * Adds or re-imports items `{ id, image, caption?, meta? }` (library_add.js).
+   * Adds or re-imports items `{ id, image, caption?, meta? }` (library_add.js); `{ id, pdf }` adds
+   * the PDF's pages as items `<id>#page=<n>` (pdf_library.js).
    * @returns {Promise<{added: number, updated: number, skipped: number, failed: {id: string, error: Error}[]}>}
    */
-  add(items, options) { return addItems(this.#s, items, options); }
+  add(items, options) {
+    // Sounds go to the audio model (library_audio.js); PDFs become pages (pdf_library.js).
+    return addMixed(this.#s, items, options, (s, rest, o) => (hasPdf(rest) ? addWithPdfs(s, rest, o) : addItems(s, rest, o)));
+  }
 
   /** Removes items; returns how many were present. */
   remove(ids) {
     const s = this.#s;
     const list = Array.isArray(ids) ? ids : [ids];
-    const n = s.images.remove(list);
+    const n = list.filter((id) => s.items.has(id)).length;
+    s.images.remove(rowsOf(s, list)); // a video's frames are rows of their own (video_library.js)
     s.captions.remove(list);
+    for (const section of s.extras.values()) section.remove?.(list); // e.g. sounds (counted above: they are items)
     for (const id of list) s.items.delete(id);
     s.slots = null;
     return n;
@@ -141,7 +171,7 @@ export class Library {
   }
 
   /** Searches by a query line or weighted terms (library_search.js; README "Relevance"). */
-  search(query, options) { return searchLibrary(this.#s, query, options); }
+  search(query, options) { return searchMixed(this.#s, query, options, searchLibrary); }
 
   /** Zero-shot tagging; `apply` adds the suggested labels to each item's tags. */
   async tag(labels, { threshold = 0.5, apply = false } = {}) {
@@ -160,8 +190,9 @@ export class Library {
     if (o.modelInfo.id !== s.modelInfo.id) throw new ModelMismatchError(`cannot merge a library of ${o.modelInfo.id} into one of ${s.modelInfo.id}`, other.modelInfo, this.modelInfo);
     let added = 0;
     for (const it of other.items()) {
-      if (s.items.has(it.id)) continue;
-      s.images.add([it.id], o.images.get(it.id));
+      if (s.items.has(it.id) || it.kind === 'audio') continue; // sounds: not merged (another audio model's space)
+      if (it.kind === 'video') copyRows(s, o, it);
+      else s.images.add([it.id], o.images.get(it.id));
       if (it.caption) s.captions.add([it.id], o.captions.get(it.id));
       s.items.set(it.id, it);
       added++;
@@ -170,10 +201,10 @@ export class Library {
     return added;
   }
 
-  /** Re-embeds every item with a new model; `loadImage(id)` returns its bytes (e.g. from disk). */
+  /** Re-embeds every item with a new model; `loadImage(id)` returns its bytes (e.g. from disk; a video's for a video). */
   async reindex(model, loadImage, options) {
     const items = [];
-    for (const it of this.#s.items.values()) items.push({ id: it.id, image: await loadImage(it.id), caption: it.caption ?? undefined, meta: { tags: it.tags } });
+    for (const it of this.#s.items.values()) items.push({ id: it.id, [it.kind === 'video' ? 'video' : 'image']: await loadImage(it.id), caption: it.caption ?? undefined, meta: { tags: it.tags } });
     const fresh = await Library.create(model, { weights: this.#s.weights });
     const summary = await fresh.add(items, options);
     return { library: fresh, summary };
@@ -194,11 +225,17 @@ export class Library {
     const s = lib.#s;
     try {
       const neutral = await neutralEmbeddings(s);
-      for (const r of rows) {
-        s.images.add([r.id], r.image);
+      // A video comes back from its frame rows (video_library.js).
+      for (const r of itemsFromRows(rows)) {
+        const dim = s.modelInfo.dim;
+        const vectors = new Float32Array(r.rows.length * dim);
+        r.rows.forEach((row, i) => vectors.set(row.image, i * dim));
+        s.images.add(r.rows.map((row) => row.id), vectors);
         const caption = r.caption && r.captionVector ? r.caption : null;
         if (caption) s.captions.add([r.id], r.captionVector);
-        s.items.set(r.id, { tags: [], ...r.meta, id: r.id, caption, neutral: baseline(s, r.image, neutral) });
+        const record = { tags: [], ...r.meta, id: r.id, caption };
+        const poster = record.kind === 'video' ? Math.max(0, record.frames.indexOf(record.posterTime)) : 0;
+        s.items.set(r.id, { ...record, neutral: baseline(s, r.rows[poster].image, neutral) });
       }
     } catch (err) {
       lib.close();
@@ -213,13 +250,17 @@ export class Library {
     return {
       model: s.modelInfo.id,
       dim: s.modelInfo.dim,
-      items: s.items.values(),
-      vectors: (id) => ({ image: s.images.get(id), caption: s.captions.has(id) ? s.captions.get(id) : undefined }),
+      items: pgRows([...s.items.values()].filter((it) => it.kind !== 'audio')), // a video: one row per frame; sounds stay local (another model's space)
+      vectors: (id) => {
+        const owner = pgOwner(s.items, id);
+        return { image: s.images.get(id), caption: s.captions.has(owner) ? s.captions.get(owner) : undefined };
+      },
     };
   }
 
   close() {
     this.#s.images.close();
     this.#s.captions.close();
+    for (const section of this.#s.extras.values()) section.close();
   }
 }

@@ -1,24 +1,33 @@
 // The library file: 'CLIPFLIB', u32 version, then length-prefixed sections (JSON header, image
-// index, caption index) and a CRC-32 of everything before it. Everything read back is checked
+// index, caption index, then the extra sections the header names in `sections`) and a CRC-32 of
+// everything before it. Version 1 files have no extra sections; a file without extras is still written
+// as version 1, so photo-only libraries stay readable by older builds. Everything read back is checked
 // before a Library is built on it: a damaged file is a CorruptDataError, never a half-working library.
 import { ByteReader } from './byte_source.js';
 import { crc32 } from './checksum.js';
 import { ClipfindError, CorruptDataError } from './errors.js';
+import { imageRows } from './video_library.js';
 
 const MAGIC = 'CLIPFLIB';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+const READS = [1, 2];
+const versionMessage = (version) => `library file: format version ${version} (this build reads ${READS.join(' and ')})`;
 
 const fail = (why) => new CorruptDataError('CORRUPT_DATA', `library file: ${why}`);
 
-/** Packs the header object and the two serialized indexes. */
-export function encodeLibraryFile(header, imageBytes, captionBytes) {
+/**
+ * Packs the header object, the two serialized indexes and the extra sections ([{ name, bytes }], e.g.
+ * an audio index), whose names the header records in order.
+ */
+export function encodeLibraryFile(header, imageBytes, captionBytes, extras = []) {
   const enc = new TextEncoder();
-  const parts = [enc.encode(JSON.stringify(header)), imageBytes, captionBytes];
+  if (extras.length) header = { ...header, sections: extras.map((x) => x.name) };
+  const parts = [enc.encode(JSON.stringify(header)), imageBytes, captionBytes, ...extras.map((x) => x.bytes)];
   const total = 12 + parts.reduce((n, p) => n + 4 + p.length, 0) + 4;
   const out = new Uint8Array(total);
   const dv = new DataView(out.buffer);
   out.set(enc.encode(MAGIC), 0);
-  dv.setUint32(8, FORMAT_VERSION, true);
+  dv.setUint32(8, extras.length ? FORMAT_VERSION : 1, true);
   let off = 12;
   for (const p of parts) {
     dv.setUint32(off, p.length, true);
@@ -29,7 +38,7 @@ export function encodeLibraryFile(header, imageBytes, captionBytes) {
   return out;
 }
 
-/** Splits a library file into its parsed header and the two index sections (not yet loaded). */
+/** Splits a library file into its parsed header, the two index sections and the extras (not yet loaded). */
 export function decodeLibraryFile(bytes) {
   if (!(bytes instanceof Uint8Array) || bytes.length < 24) throw fail('too short to be a clipfind library');
   if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw fail('not a clipfind library (bad magic)');
@@ -37,7 +46,7 @@ export function decodeLibraryFile(bytes) {
   const end = bytes.length - 4;
   if (crc32(bytes.subarray(0, end)) !== dv.getUint32(end, true)) throw fail(`checksum mismatch (damaged or truncated, ${bytes.length} bytes)`);
   const version = dv.getUint32(8, true);
-  if (version !== FORMAT_VERSION) throw new CorruptDataError('UNSUPPORTED_VERSION', `library file: format version ${version} (this build reads ${FORMAT_VERSION})`);
+  if (!READS.includes(version)) throw new CorruptDataError('UNSUPPORTED_VERSION', versionMessage(version));
   let off = 12;
   const section = () => {
     if (off + 4 > end) throw fail('truncated section');
@@ -55,11 +64,13 @@ export function decodeLibraryFile(bytes) {
   } catch {
     throw fail('header is not valid JSON');
   }
+  checkHeader(header, version);
   const images = section();
   const captions = section();
+  const extras = new Map();
+  for (const name of header.sections ?? []) extras.set(name, section());
   if (off !== end) throw fail(`${end - off} unexpected byte(s) after the sections`);
-  checkHeader(header);
-  return { header, images, captions };
+  return { header, images, captions, extras };
 }
 
 /**
@@ -69,18 +80,19 @@ export function decodeLibraryFile(bytes) {
  * read, before any index is loaded (a model check). Errors keep decodeLibraryFile's precedence: too
  * short, bad magic, checksum, then the rest (the input is read to its end before any of these is
  * reported, so a damaged file is a checksum mismatch whatever part of it is damaged).
- * Returns { header, images, captions } with the two loaded indexes.
+ * Extra sections go to loadSection(name, size, pieces) (default: loadIndex); what it returns must have
+ * close(). Returns { header, images, captions, extras } with the loaded indexes (extras: name → loaded).
  */
-export async function readLibraryFile(source, { loadIndex, onHeader = () => {} }) {
+export async function readLibraryFile(source, { loadIndex, loadSection = (name, size, pieces) => loadIndex(size, pieces), onHeader = () => {} }) {
   const reader = new ByteReader(source, fail);
   try {
-    return await readFrom(reader, loadIndex, onHeader);
+    return await readFrom(reader, loadIndex, loadSection, onHeader);
   } finally {
     await reader.close();
   }
 }
 
-async function readFrom(reader, loadIndex, onHeader) {
+async function readFrom(reader, loadIndex, loadSection, onHeader) {
   const start = await reader.read(12, { upTo: true });
   const known = (n) => reader.size === null || reader.size >= n;
   if (start.length < 12 || !known(24)) throw fail('too short to be a clipfind library');
@@ -93,7 +105,7 @@ async function readFrom(reader, loadIndex, onHeader) {
   let header;
   try {
     const version = new DataView(start.buffer).getUint32(8, true);
-    if (version !== FORMAT_VERSION) throw new CorruptDataError('UNSUPPORTED_VERSION', `library file: format version ${version} (this build reads ${FORMAT_VERSION})`);
+    if (!READS.includes(version)) throw new CorruptDataError('UNSUPPORTED_VERSION', versionMessage(version));
     const sectionSize = async () => {
       const n = new DataView((await reader.read(4)).buffer).getUint32(0, true);
       // Whatever follows the section holds at least the checksum.
@@ -106,11 +118,15 @@ async function readFrom(reader, loadIndex, onHeader) {
     } catch {
       throw fail('header is not valid JSON');
     }
-    checkHeader(header);
+    checkHeader(header, version);
     onHeader(header);
     for (let i = 0; i < 2; i++) {
       const size = await sectionSize();
       loaded.push(await loadIndex(size, reader.pieces(size)));
+    }
+    for (const name of header.sections ?? []) {
+      const size = await sectionSize();
+      loaded.push(await loadSection(name, size, reader.pieces(size)));
     }
   } catch (err) {
     if (!(err instanceof ClipfindError)) throw closing(loaded, err);
@@ -123,7 +139,8 @@ async function readFrom(reader, loadIndex, onHeader) {
   if (!deferred && after < 4) deferred = fail('truncated section');
   if (!deferred && after > 4) deferred = fail(`${after - 4} unexpected byte(s) after the sections`);
   if (deferred) throw closing(loaded, deferred);
-  return { header, images: loaded[0], captions: loaded[1] };
+  const extras = new Map((header.sections ?? []).map((name, i) => [name, loaded[2 + i]]));
+  return { header, images: loaded[0], captions: loaded[1], extras };
 }
 
 function closing(indexes, err) {
@@ -145,8 +162,13 @@ export function weightsProblem(weights) {
   return null;
 }
 
-function checkHeader(header) {
+function checkHeader(header, version) {
   if (!isObject(header)) throw fail('header is not an object');
+  const { sections } = header;
+  if (version === 1 && sections !== undefined) throw fail('header: a version 1 file has no extra sections');
+  if (version > 1 && (!Array.isArray(sections) || !sections.length || !sections.every((n) => typeof n === 'string' && n) || new Set(sections).size !== sections.length)) {
+    throw fail('header: sections must be a non-empty list of distinct names');
+  }
   const { model, weights, items } = header;
   if (!isObject(model) || typeof model.id !== 'string' || !model.id) throw fail('header lacks the model identity');
   if (!Number.isInteger(model.dim) || model.dim <= 0) throw fail('header: model.dim is not a positive integer');
@@ -163,7 +185,8 @@ function checkHeader(header) {
     if (!isStringOrNull(it.caption)) throw bad('has a caption that is not text');
     for (const key of ['dateTaken', 'folder', 'fileName', 'hash']) if (!isStringOrNull(it[key])) throw bad(`has a ${key} that is not text`);
     if (it.tags !== undefined && (!Array.isArray(it.tags) || !it.tags.every((t) => typeof t === 'string'))) throw bad('has tags that are not a list of text');
-    if (it.neutral !== undefined && !Number.isFinite(it.neutral)) throw bad('has a non-numeric baseline');
+    if (it.neutral !== undefined && it.neutral !== null && !Number.isFinite(it.neutral)) throw bad('has a non-numeric baseline');
+    if (it.kind === 'video' && !(Array.isArray(it.frames) && it.frames.length && it.frames.every(Number.isFinite) && it.frames.includes(it.posterTime))) throw bad('is a video without its frame times');
   });
 }
 
@@ -174,10 +197,14 @@ function checkHeader(header) {
 export function checkIndexes(header, images, captions) {
   const { dim } = header.model;
   if (images.dim !== dim || captions.dim !== dim) throw fail(`index dimensions ${images.dim}/${captions.dim} differ from the model's ${dim}`);
-  if (images.size !== header.items.length) throw fail(`${header.items.length} items but ${images.size} image vectors`);
+  // one image row per photo, one per sampled frame of a video (video_library.js); sounds have their
+  // vectors in the 'audio' section (library_audio.js checks them), not here.
+  const photos = header.items.filter((it) => it.kind !== 'audio');
+  const rows = photos.reduce((n, it) => n + (it.kind === 'video' ? it.frames.length : 1), 0);
+  if (images.size !== rows) throw fail(`${photos.length} items but ${images.size} image vectors`);
   let captioned = 0;
-  for (const it of header.items) {
-    if (!images.has(it.id)) throw fail(`item ${JSON.stringify(it.id)} has no image vector`);
+  for (const it of photos) {
+    for (const row of imageRows(it)) if (!images.has(row)) throw fail(`item ${JSON.stringify(it.id)} has no image vector${row === it.id ? '' : ` for ${row}`}`);
     const hasCaption = typeof it.caption === 'string' && it.caption.trim() !== '';
     if (hasCaption !== captions.has(it.id)) throw fail(`item ${JSON.stringify(it.id)}: caption and caption vector disagree`);
     if (hasCaption) captioned++;

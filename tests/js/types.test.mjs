@@ -6,7 +6,9 @@ import { createRequire } from 'node:module';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const file = (name) => new URL(`../types/${name}`, import.meta.url).pathname;
-const strict = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--skipLibCheck', 'false'];
+// --types node: only the @types a user of clipfind gets (a dev tool's @types in this checkout, such as
+// mediabunny's @types/dom-webcodecs, clash with TypeScript's own lib dom).
+const strict = ['--types', 'node', '--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--skipLibCheck', 'false'];
 const compile = (...args) => spawnSync(process.execPath, [tsc, ...strict, ...args], { encoding: 'utf8' });
 
 test('index.d.ts types the documented usage and rejects misuse (tsc --strict)', () => {
