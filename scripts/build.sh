@@ -27,12 +27,14 @@ if [ "$what" = all ] || [ "$what" = wasm ]; then
       cmp -s "$ort/$f" "web/vendor/ort/$f" || cp "$ort/$f" web/vendor/ort/
     done
   fi
-  # The WebP/HEIC/AVIF decoders (and libjpeg-turbo for JPEGs stb_image refuses) web/image_codecs.js imports on first use, for pages served without a
+  # The WebP/HEIC/AVIF decoders (and libjpeg-turbo for JPEGs stb_image refuses) web/image_codecs.js imports on first use,
+  # and pdf.js with its worker (web/pdf.js, when a PDF is added), for pages served without a
   # bundler; same paths as in node_modules.
   for f in libheif-js/libheif-wasm/libheif-bundle.mjs \
            @jsquash/webp/decode.js @jsquash/webp/utils.js @jsquash/webp/codec/dec/webp_dec.js @jsquash/webp/codec/dec/webp_dec.wasm \
            @jsquash/avif/decode.js @jsquash/avif/utils.js @jsquash/avif/codec/dec/avif_dec.js @jsquash/avif/codec/dec/avif_dec.wasm \
-           @jsquash/jpeg/decode.js @jsquash/jpeg/utils.js @jsquash/jpeg/meta.js @jsquash/jpeg/codec/dec/mozjpeg_dec.js @jsquash/jpeg/codec/dec/mozjpeg_dec.wasm; do
+           @jsquash/jpeg/decode.js @jsquash/jpeg/utils.js @jsquash/jpeg/meta.js @jsquash/jpeg/codec/dec/mozjpeg_dec.js @jsquash/jpeg/codec/dec/mozjpeg_dec.wasm \
+           pdfjs-dist/build/pdf.min.mjs pdfjs-dist/build/pdf.worker.min.mjs; do
     if [ -f "node_modules/$f" ]; then
       mkdir -p "web/vendor/$(dirname "$f")"
       cmp -s "node_modules/$f" "web/vendor/$f" || cp "node_modules/$f" "web/vendor/$f"

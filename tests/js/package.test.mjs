@@ -113,7 +113,7 @@ test('installed package, CLI through npx: help, index, search as a table and JSO
   assert.equal(json.status, 0, json.stderr);
   const rows = JSON.parse(json.stdout);
   assert.equal(rows[0].id, 'blue-square.png');
-  assert.deepEqual(Object.keys(rows[0]).sort(), ['captionScore', 'id', 'imageScore', 'relevant', 'score']);
+  assert.deepEqual(Object.keys(rows[0]).sort(), ['captionScore', 'id', 'imageScore', 'kind', 'relevant', 'score']);
   // A term that starts with '-' before '--' is a usage error that says where it goes.
   const dash = npx('search', '--library', 'photos.clipfind', '--model', model, '-red');
   assert.equal(dash.status, 2);
