@@ -25,6 +25,8 @@ tar -xJf "build/downloads/dav1d_$version.orig.tar.xz" -C "$out" --strip-componen
 tar -xJf "build/downloads/dav1d_$version-$debian_rev.debian.tar.xz" -C "$out"
 while read -r patch; do
   case "$patch" in ''|'#'*) continue ;; esac
-  patch -d "$out" -p1 -s < "$out/debian/patches/$patch"
+  # patch(1) is not on every fresh Debian; git is wherever this repository was cloned.
+  if command -v patch >/dev/null; then patch -d "$out" -p1 -s < "$out/debian/patches/$patch"
+  else git apply -p1 --directory="$out" "$out/debian/patches/$patch"; fi
 done < "$out/debian/patches/series"
 touch "$out/.patched-$debian_rev"

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ImagePreprocessor, decodeImage, ImageError } from 'clipfind';
+import { ImagePreprocessor, Library, Model, decodeImage, ImageError } from 'clipfind';
 import { compareLevels, havePil, pilReference } from './helpers/pil.mjs';
 import { fixturesDir } from './helpers/corpus.mjs';
 
@@ -226,4 +226,22 @@ test('clipfind preprocess: HEIC, AVIF (8 and 10 bits) and WebP files give the AP
     assert.ok(readFileSync(path.join(tmp, `${f}.f32`)).equals(Buffer.from(api.data.buffer)), `${f}: CLI output differs from the API's`);
   }
   pre.close();
+});
+
+test('Library: HEIC/AVIF photos are indexed exactly as heif-convert\'s PNGs of them', async () => {
+  const names = ['tenbit.avif', 'grid.avif', 'rot1mir0.avif', 'chroma444.avif', 'grid.heic'];
+  const pngs = heifReferences(names);
+  const model = await Model.load(`${fixturesDir}models/clip`, { backend: 'wasm' });
+  const lib = await Library.create(model);
+  const items = names.flatMap((f) => [{ id: f, image: readFileSync(dir + f) }, { id: `${f}.png`, image: readFileSync(pngs.get(f)) }]);
+  const summary = await lib.add(items);
+  assert.equal(summary.added, items.length, JSON.stringify(summary.failed));
+  const { results } = await lib.search('a red circle on a gradient', { k: 100, cutoff: false });
+  const score = new Map(results.map((r) => [r.id, r.score]));
+  for (const f of names) {
+    assert.ok(score.has(f) && score.has(`${f}.png`), f);
+    assert.equal(score.get(f), score.get(`${f}.png`), `${f}: indexed unlike heif-convert's pixels`);
+  }
+  lib.close();
+  await model.close();
 });
