@@ -3,6 +3,7 @@
 // Worker). Both implement the Embedder interface of index.d.ts (info, embedTexts, embedImages, score,
 // close), which is all that Library and the CLI use; later kinds (remote, audio) implement it too.
 import { LocalModel } from './local_model.js';
+import { isLateInteraction, LateInteractionModel } from './late_interaction_model.js';
 import { detectBackend } from './ort.js';
 import { WorkerModel } from './worker_model.js';
 import { isPage } from './env.js';
@@ -16,10 +17,12 @@ export const Model = Object.freeze({
    * @param source 'builtin:NAME', a directory (Node), a base URL, a FileList/File[], a directory handle, a reader,
    *   or { provider: 'voyage', model, apiKey, baseUrl? } (remote: README "Voyage multimodal-3")
    * @param {{backend?: 'auto'|'webgpu'|'wasm', dtype?: string, onProgress?: Function, batchSize?: number, ort?: object, threads?: number, worker?: boolean}} [options]
-   * @returns {Promise<LocalModel | WorkerModel>}
+   * @returns {Promise<LocalModel | WorkerModel | LateInteractionModel>}
    */
-  load(source, { worker, ...options } = {}) {
+  async load(source, { worker, ...options } = {}) {
     if (isRemote(source)) return import('./voyage.js').then(({ VoyageModel }) => VoyageModel.load(source));
+    // A ColPali-family (late-interaction) model: its own loader, run where it is loaded.
+    if (!(typeof source === 'string' && source.startsWith('builtin:')) && (await isLateInteraction(source))) return LateInteractionModel.load(source, options);
     if (isPage && worker !== false && !options.ort) return WorkerModel.load(source, options);
     return LocalModel.load(source, options);
   },
