@@ -11,6 +11,7 @@ import { checkIndexes, encodeLibraryFile, readLibraryFile, weightsProblem } from
 import { loadSection } from './library_sections.js';
 import { exportSql, readRows, syncTo } from './library_pg.js';
 import { addWithPdfs, hasPdf } from './pdf_library.js';
+import { addPages, isPageLibrary, PAGES_SECTION } from './page_library.js';
 import { dupeGroups, searchLibrary, tagItems } from './library_search.js';
 import { openStored, writeStored } from './library_store.js';
 import { copyRows, itemsFromRows, pgOwner, pgRows, rowsOf } from './video_library.js';
@@ -129,7 +130,10 @@ export class Library {
    * the PDF's pages as items `<id>#page=<n>` (pdf_library.js).
    * @returns {Promise<{added: number, updated: number, skipped: number, failed: {id: string, error: Error}[]}>}
    */
-  add(items, options) { return hasPdf(items) ? addWithPdfs(this.#s, items, options) : addItems(this.#s, items, options); }
+  add(items, options) {
+    if (isPageLibrary(this.#s) && !hasPdf(items)) return addPages(this.#s, items, options); // page_library.js
+    return hasPdf(items) ? addWithPdfs(this.#s, items, options) : addItems(this.#s, items, options);
+  }
 
   /** Removes items; returns how many were present. */
   remove(ids) {
@@ -138,6 +142,7 @@ export class Library {
     const n = list.filter((id) => s.items.has(id)).length;
     s.images.remove(rowsOf(s, list)); // a video's frames are rows of their own (video_library.js)
     s.captions.remove(list);
+    s.extras.get(PAGES_SECTION)?.remove(list);
     for (const id of list) s.items.delete(id);
     s.slots = null;
     return n;
