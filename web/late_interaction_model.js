@@ -150,8 +150,15 @@ export class LateInteractionModel {
   }
 
   /** One dense vector per text (the mean of its query token vectors, L2-normalized): for captions. */
-  async embedTexts(texts) {
-    const { vectors, counts } = await this.embedQueryTokens(texts);
+  async embedTexts(texts) { return this.#dense(await this.embedQueryTokens(texts)); }
+
+  /** One dense vector per image (the mean of its page token vectors, L2-normalized): image queries. */
+  async embedImages(images) { return this.#dense(await this.embedPages(images)); }
+
+  /** Scores are cosines (or MaxSim means): as they are. */
+  score(cosine) { return cosine; }
+
+  #dense({ vectors, counts }) {
     const dim = this.info.dim;
     const out = new Float32Array(counts.length * dim);
     let row = 0;
