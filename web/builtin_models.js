@@ -13,4 +13,13 @@ export const BUILTIN_MODELS = {
     'onnx/text_model.onnx': new URL('../models/tiny/onnx/text_model.onnx', import.meta.url),
     'onnx/vision_model.onnx': new URL('../models/tiny/onnx/vision_model.onnx', import.meta.url),
   }),
+  // A small CLAP (audio-text) model trained on generated sounds (scripts/train-sound): for audio items.
+  sound: () => ({
+    'config.json': new URL('../models/sound/config.json', import.meta.url),
+    'preprocessor_config.json': new URL('../models/sound/preprocessor_config.json', import.meta.url),
+    'tokenizer.json': new URL('../models/sound/tokenizer.json', import.meta.url),
+    'tokenizer_config.json': new URL('../models/sound/tokenizer_config.json', import.meta.url),
+    'onnx/text_model.onnx': new URL('../models/sound/onnx/text_model.onnx', import.meta.url),
+    'onnx/audio_model.onnx': new URL('../models/sound/onnx/audio_model.onnx', import.meta.url),
+  }),
 };

@@ -18,7 +18,7 @@ export interface ModelInfo {
   name: string;
   /** name + content hash of config, tokenizer, preprocessor and dtype: what a library records. */
   id: string;
-  family: 'clip' | 'siglip' | 'mobileclip' | 'open_clip' | 'voyage';
+  family: 'clip' | 'siglip' | 'mobileclip' | 'open_clip' | 'clap' | 'voyage';
   /** Embedding size; null until the first embedding when config.json does not state it. */
   dim: number | null;
   /** The backend that really runs the model ('remote': a hosted API, see `remote`). */
@@ -61,8 +61,17 @@ export interface Embedder {
   close(): Promise<void>;
 }
 
+/** A sound: audio file bytes (WAV/FLAC/MP3/OGG), an AudioBuffer, or decoded mono samples. */
+export type AudioInput = Uint8Array | ArrayBuffer | Blob | Dom<'AudioBuffer'> | { samples: Float32Array; sampleRate: number };
+
 /** What Model.load returns: an Embedder, plus where its last output was computed. */
 export interface Model extends Embedder {
+  /**
+   * CLAP models (family 'clap'): n × dim, L2-normalized. Decoded by the browser (decodeAudioData) or by
+   * ffmpeg in Node; features are Hugging Face's ClapFeatureExtractor's, computed in C++. A file that does
+   * not decode is an InvalidInputError with code INVALID_AUDIO naming it (`names[i]`, else 'audio i').
+   */
+  embedAudio(inputs: AudioInput[] | AudioInput, options?: { names?: string[] }): Promise<Float32Array>;
   /** 'gpu-buffer' when the last output came from WebGPU, 'cpu' otherwise, null before the first. */
   readonly lastOutputLocation: 'gpu-buffer' | 'cpu' | null;
 }
@@ -151,9 +160,9 @@ export interface LibraryItem {
   dateTaken: string | null;
   size: number;
   tags: string[];
-  /** The item's similarity to neutral prompts: the baseline of the relevance cutoff. */
-  neutral: number;
-  /** 'photo' when absent (items saved before kinds); 'video'; 'page' for a PDF page. */
+  /** The item's similarity to neutral prompts: the baseline of the relevance cutoff (null for sounds). */
+  neutral: number | null;
+  /** 'photo' when absent (items saved before kinds); 'video'; 'audio' for sounds; 'page' for a PDF page. */
   kind?: 'photo' | 'video' | 'audio' | 'page';
   /** PDF pages: the document's id, this page's number (1-based), the document's page count. */
   document?: string;
@@ -166,6 +175,13 @@ export interface LibraryItem {
   /** Videos: the frame that stands for the video (nearest the mean of its frames). */
   posterTime?: number;
   [meta: string]: unknown;
+}
+
+/** A sound to add: embedded by the library's audio model (Library.create/open `audioModel`). */
+export interface LibraryAddAudioItem {
+  id: string;
+  audio: AudioInput;
+  meta?: Record<string, unknown>;
 }
 
 export type LibraryAddItem = {
@@ -231,6 +247,8 @@ export interface VideoOptions {
 export interface OpenOptions {
   /** Open a library indexed with another model anyway (its vectors, not the model's, are searched). */
   allowModelMismatch?: boolean;
+  /** The audio (CLAP) model of the library's sounds; without it sounds are not searched or added. */
+  audioModel?: Model;
 }
 
 /** The relevance rule's knobs; search's `cutoff` overrides any of them (README "Relevance"). */
@@ -261,14 +279,18 @@ export interface LibrarySearchOptions {
 
 export interface LibraryResult {
   id: string;
+  /** Which kind of item: photos and sounds are searched each with its own model, then merged. */
   kind: 'photo' | 'video' | 'audio' | 'page';
   /** Videos: seconds, the start of the best-matching moment. */
   time?: number;
   /** Videos: seconds, the best-matching frame (the thumbnail to show). */
   frameTime?: number;
-  /** The fused cosine (image·0.7 + caption·0.3 by default): what the ranking means. */
+  /** The fused cosine (image·0.7 + caption·0.3 by default); for a sound, its audio cosine. */
   score: number;
-  imageScore: number;
+  /** null for sounds. */
+  imageScore: number | null;
+  /** Sounds: the cosine of the sound and the query in the audio model's space. */
+  audioScore?: number | null;
   captionScore: number | null;
   /** Relevant first, then by score. */
   relevant: boolean;
@@ -279,7 +301,7 @@ export interface LibraryResult {
    * the candidate's against a sample of it), `caption` against the library. `library`: the query's
    * scores over the library (null below `minLibrary` items of that kind).
    */
-  evidence: { image: number | null; caption: number | null; library: { image: number | null; caption: number | null } };
+  evidence: { image: number | null; caption: number | null; audio?: number | null; library: { image: number | null; caption: number | null; audio?: number | null } };
   meta: LibraryItem;
 }
 
@@ -291,7 +313,7 @@ export interface PgClient {
 /** A person's photos, each embedded as an image and (when it has one) a caption; saved and reopened. */
 export declare class Library {
   /** An empty library for `model`, vectors stored as f32 (default), f16 or i8. */
-  static create(model: Embedder, options?: { weights?: FusionWeights; storage?: Storage }): Promise<Library>;
+  static create(model: Embedder, options?: { weights?: FusionWeights; storage?: Storage; audioModel?: Model }): Promise<Library>;
   /** A saved library (a file path in Node, a name in the browser's private storage), read in 1 MiB chunks; without a model, stored vectors only. */
   static open(name: string, model?: Embedder, options?: OpenOptions): Promise<Library>;
   /** toBytes() output, streamed into the indexes (bytes, Blob/File, ReadableStream, chunks); damaged → CorruptDataError, another model → ModelMismatchError; without a model, stored vectors only. */
@@ -309,7 +331,7 @@ export declare class Library {
   items(): IterableIterator<LibraryItem>;
 
   /** Embeds and stores items; unchanged ones (same id and hash) are skipped, a bad image fails alone. */
-  add(items: LibraryAddItem[], options?: AddOptions): Promise<AddSummary>;
+  add(items: (LibraryAddItem | LibraryAddAudioItem)[], options?: AddOptions): Promise<AddSummary>;
   /** Removes items; returns how many were present. */
   remove(ids: string | string[]): number;
   /** Sets (or clears, with null or '') an item's caption and re-embeds it. */

@@ -7,11 +7,12 @@ import { byteSource } from './byte_source.js';
 import { ClipfindError, CorruptDataError, InvalidInputError, ModelMismatchError, NotFoundError } from './errors.js';
 import { FlatIndex, loadIndex } from './flat_index.js';
 import { addItems, baseline, neutralEmbeddings, setCaption } from './library_add.js';
+import { addMixed, attachAudioModel, checkAudioItems, createAudioSection, searchMixed } from './library_audio.js';
 import { checkIndexes, encodeLibraryFile, readLibraryFile, weightsProblem } from './library_file.js';
 import { loadSection } from './library_sections.js';
 import { exportSql, readRows, syncTo } from './library_pg.js';
 import { addWithPdfs, hasPdf } from './pdf_library.js';
-import { addPages, isPageLibrary, PAGES_SECTION } from './page_library.js';
+import { addPages, isPageLibrary } from './page_library.js';
 import { dupeGroups, searchLibrary, tagItems } from './library_search.js';
 import { openStored, writeStored } from './library_store.js';
 import { copyRows, itemsFromRows, pgOwner, pgRows, rowsOf } from './video_library.js';
@@ -40,13 +41,18 @@ export class Library {
     this.#s = { model, images, captions, extras, items: new Map(), modelInfo, weights: { ...DEFAULT_WEIGHTS, ...weights }, neutral: null, nullTexts: null, slots: null };
   }
 
-  /** An empty library for `model` (an Embedder: Model.load's result, or anything with its shape). */
-  static async create(model, { weights, storage = 'f32' } = {}) {
+  /**
+   * An empty library for `model` (an Embedder: Model.load's result, or anything with its shape);
+   * `audioModel` (a CLAP model) lets it hold sounds too (library_audio.js).
+   */
+  static async create(model, { weights, storage = 'f32', audioModel } = {}) {
     const problem = weightsProblem(weights);
     if (problem) throw new InvalidInputError('INVALID_ARGUMENT', `Library.create: ${problem}`);
     const dim = model?.info?.dim ?? (await model.embedTexts(['a photo'])).length;
     const info = { id: model.info.id, name: model.info.name, family: model.info.family, dim };
-    return new Library(model, await FlatIndex.create({ dim, storage }), await FlatIndex.create({ dim, storage }), info, weights);
+    const extras = new Map();
+    if (audioModel) extras.set('audio', await createAudioSection(audioModel, storage));
+    return new Library(model, await FlatIndex.create({ dim, storage }), await FlatIndex.create({ dim, storage }), info, weights, extras);
   }
 
   /**
@@ -70,7 +76,7 @@ export class Library {
     }
   }
 
-  static async #read(source, model, { allowModelMismatch = false } = {}) {
+  static async #read(source, model, { allowModelMismatch = false, audioModel } = {}) {
     await loadWasm(); // the file's checksum is the core's
     let file;
     try {
@@ -93,6 +99,13 @@ export class Library {
     const { header } = file;
     const lib = new Library(model, file.images, file.captions, header.model, header.weights ?? undefined, file.extras);
     for (const it of header.items) lib.#s.items.set(it.id, it);
+    try {
+      checkAudioItems(lib.#s);
+      await attachAudioModel(lib.#s, audioModel, { allowModelMismatch });
+    } catch (err) {
+      lib.close();
+      throw err;
+    }
     return lib;
   }
 
@@ -132,7 +145,8 @@ export class Library {
    */
   add(items, options) {
     if (isPageLibrary(this.#s) && !hasPdf(items)) return addPages(this.#s, items, options); // page_library.js
-    return hasPdf(items) ? addWithPdfs(this.#s, items, options) : addItems(this.#s, items, options);
+    // Sounds go to the audio model (library_audio.js); PDFs become pages (pdf_library.js).
+    return addMixed(this.#s, items, options, (s, rest, o) => (hasPdf(rest) ? addWithPdfs(s, rest, o) : addItems(s, rest, o)));
   }
 
   /** Removes items; returns how many were present. */
@@ -142,7 +156,7 @@ export class Library {
     const n = list.filter((id) => s.items.has(id)).length;
     s.images.remove(rowsOf(s, list)); // a video's frames are rows of their own (video_library.js)
     s.captions.remove(list);
-    s.extras.get(PAGES_SECTION)?.remove(list);
+    for (const section of s.extras.values()) section.remove?.(list); // e.g. sounds (counted above: they are items)
     for (const id of list) s.items.delete(id);
     s.slots = null;
     return n;
@@ -159,7 +173,7 @@ export class Library {
   }
 
   /** Searches by a query line or weighted terms (library_search.js; README "Relevance"). */
-  search(query, options) { return searchLibrary(this.#s, query, options); }
+  search(query, options) { return searchMixed(this.#s, query, options, searchLibrary); }
 
   /** Zero-shot tagging; `apply` adds the suggested labels to each item's tags. */
   async tag(labels, { threshold = 0.5, apply = false } = {}) {
@@ -178,7 +192,7 @@ export class Library {
     if (o.modelInfo.id !== s.modelInfo.id) throw new ModelMismatchError(`cannot merge a library of ${o.modelInfo.id} into one of ${s.modelInfo.id}`, other.modelInfo, this.modelInfo);
     let added = 0;
     for (const it of other.items()) {
-      if (s.items.has(it.id)) continue;
+      if (s.items.has(it.id) || it.kind === 'audio') continue; // sounds: not merged (another audio model's space)
       if (it.kind === 'video') copyRows(s, o, it);
       else s.images.add([it.id], o.images.get(it.id));
       if (it.caption) s.captions.add([it.id], o.captions.get(it.id));
@@ -238,7 +252,7 @@ export class Library {
     return {
       model: s.modelInfo.id,
       dim: s.modelInfo.dim,
-      items: pgRows(s.items.values()), // a video: one row per frame
+      items: pgRows([...s.items.values()].filter((it) => it.kind !== 'audio')), // a video: one row per frame; sounds stay local (another model's space)
       vectors: (id) => {
         const owner = pgOwner(s.items, id);
         return { image: s.images.get(id), caption: s.captions.has(owner) ? s.captions.get(owner) : undefined };

@@ -61,6 +61,12 @@ export async function neutralEmbeddings(s) {
  * (same id, same hash) is skipped, changed content replaced. A bad image fails that item only.
  * @returns {Promise<{added: number, updated: number, skipped: number, failed: {id: string, error: Error}[]}>}
  */
+/**
+ * The kind an internal caller gives an item it builds (pdf_library.js: 'page'). A symbol, so the
+ * `kind` of a user's item or meta never sets it: a kind is the library's to say.
+ */
+export const ITEM_KIND = Symbol('clipfind item kind');
+
 export async function addItems(s, items, { onProgress, signal, batchSize = 16, video } = {}) {
   const summary = { added: 0, updated: 0, skipped: 0, failed: [] };
   const total = items.length;
@@ -155,6 +161,7 @@ export async function addItems(s, items, { onProgress, signal, batchSize = 16, v
       // The fields the library relies on come last: user meta cannot overwrite them.
       const record = { ...meta, id, hash: b.hash, caption: b.capVector ? b.item.caption : null, neutral: baseline(s, b.vector, neutral) };
       if (record.kind !== undefined && record.kind !== 'photo') delete record.kind; // a kind is the library's to say
+      if (b.item[ITEM_KIND]) record.kind = b.item[ITEM_KIND];
       if (b.old?.kind === 'video') {
         // a video replaced by a photo of the same id: its frame rows go
         s.images.remove(imageRows(b.old));

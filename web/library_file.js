@@ -185,7 +185,7 @@ function checkHeader(header, version) {
     if (!isStringOrNull(it.caption)) throw bad('has a caption that is not text');
     for (const key of ['dateTaken', 'folder', 'fileName', 'hash']) if (!isStringOrNull(it[key])) throw bad(`has a ${key} that is not text`);
     if (it.tags !== undefined && (!Array.isArray(it.tags) || !it.tags.every((t) => typeof t === 'string'))) throw bad('has tags that are not a list of text');
-    if (it.neutral !== undefined && !Number.isFinite(it.neutral)) throw bad('has a non-numeric baseline');
+    if (it.neutral !== undefined && it.neutral !== null && !Number.isFinite(it.neutral)) throw bad('has a non-numeric baseline');
     if (it.kind === 'video' && !(Array.isArray(it.frames) && it.frames.length && it.frames.every(Number.isFinite) && it.frames.includes(it.posterTime))) throw bad('is a video without its frame times');
   });
 }
@@ -197,11 +197,13 @@ function checkHeader(header, version) {
 export function checkIndexes(header, images, captions) {
   const { dim } = header.model;
   if (images.dim !== dim || captions.dim !== dim) throw fail(`index dimensions ${images.dim}/${captions.dim} differ from the model's ${dim}`);
-  // one image row per photo, one per sampled frame of a video (video_library.js)
-  const rows = header.items.reduce((n, it) => n + (it.kind === 'video' ? it.frames.length : 1), 0);
-  if (images.size !== rows) throw fail(`${header.items.length} items but ${images.size} image vectors`);
+  // one image row per photo, one per sampled frame of a video (video_library.js); sounds have their
+  // vectors in the 'audio' section (library_audio.js checks them), not here.
+  const photos = header.items.filter((it) => it.kind !== 'audio');
+  const rows = photos.reduce((n, it) => n + (it.kind === 'video' ? it.frames.length : 1), 0);
+  if (images.size !== rows) throw fail(`${photos.length} items but ${images.size} image vectors`);
   let captioned = 0;
-  for (const it of header.items) {
+  for (const it of photos) {
     for (const row of imageRows(it)) if (!images.has(row)) throw fail(`item ${JSON.stringify(it.id)} has no image vector${row === it.id ? '' : ` for ${row}`}`);
     const hasCaption = typeof it.caption === 'string' && it.caption.trim() !== '';
     if (hasCaption !== captions.has(it.id)) throw fail(`item ${JSON.stringify(it.id)}: caption and caption vector disagree`);

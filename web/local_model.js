@@ -12,6 +12,8 @@ import { Tokenizer } from './tokenizer.js';
 import { loadWasm } from './wasm.js';
 import { isNode } from './env.js';
 import { concatBytes } from './bytes.js';
+import { decodeAudio } from './audio_decode.js';
+import { clapFeatures, featureBatch } from './audio_features.js';
 
 /** Internal (clipfind/internal): which towers a local model has loaded (text search must not load the vision one). */
 export let loadedTowers;
@@ -53,6 +55,7 @@ export class LocalModel {
   #rules; // the family's { padding, padId } from the C++ config
   #text = null; // { session, tokenizer }
   #vision = null; // { session, preprocessor }
+  #audio = null; // { session, file } (CLAP models: family 'clap')
   #closed = false;
   #turn = Promise.resolve();
   info;
@@ -143,6 +146,7 @@ export class LocalModel {
   async embedImages(images) {
     this.#check();
     if (!Array.isArray(images)) images = [images];
+    if (this.info.family === 'clap') throw new InvalidInputError('INVALID_ARGUMENT', `embedImages: ${this.info.name} is an audio-text model (CLAP): it embeds audio and text, not images`);
     const tower = await this.#visionTower();
     const size = this.#opts.batchSize;
     // Preprocessing runs up to two batches ahead of inference (ParallelPreprocessor's workers), and
@@ -182,18 +186,45 @@ export class LocalModel {
     return this.#concat(out, images.length);
   }
 
+  /**
+   * Embeds sounds (CLAP models): audio file bytes/Blobs/Files (WAV/FLAC/MP3/OGG: decodeAudioData in a
+   * page, ffmpeg in Node), AudioBuffers or { samples: Float32Array (mono), sampleRate }. Features are
+   * the C++ ClapFeatureExtractor's (web/audio_features.js). `names` name the inputs in errors.
+   * @returns {Promise<Float32Array>} n × dim, L2-normalized
+   */
+  async embedAudio(inputs, { names } = {}) {
+    this.#check();
+    if (this.info.family !== 'clap') throw new InvalidInputError('INVALID_ARGUMENT', `embedAudio: ${this.info.name} is not an audio model (family '${this.info.family}'; a CLAP model embeds audio)`);
+    if (!Array.isArray(inputs)) inputs = [inputs];
+    const tower = await this.#audioTower();
+    const out = [];
+    for (let i = 0; i < inputs.length; i += this.#opts.batchSize) {
+      const features = [];
+      for (let j = i; j < Math.min(inputs.length, i + this.#opts.batchSize); j++) {
+        const name = names?.[j] ?? `audio ${j}`;
+        const decoded = await decodeAudio(inputs[j], { name, rate: tower.rate });
+        features.push(await clapFeatures(this.#files.preprocessor, decoded, name));
+      }
+      const { data, dims, isLonger } = featureBatch(features);
+      const feeds = { input_features: new this.#ort.Tensor('float32', data, dims) };
+      if (tower.session.inputNames.includes('is_longer')) feeds.is_longer = new this.#ort.Tensor('bool', Uint8Array.from(isLonger, Number), [dims[0], 1]);
+      out.push(await this.#exclusive(() => this.#run(tower, feeds, dims[0], 'audio')));
+    }
+    return this.#concat(out, inputs.length);
+  }
+
   /** Cosine similarity to the model's own score: softmax logits (CLIP) or a sigmoid probability (SigLIP). */
   score(cosine) { return scoreFromCosine(this.info, cosine); }
 
   async close() {
     if (this.#closed) return;
     this.#closed = true;
-    for (const t of [this.#text, this.#vision]) {
+    for (const t of [this.#text, this.#vision, this.#audio]) {
       if (!t) continue;
       const tower = await t.catch(() => null);
       if (!tower) continue;
       await tower.session.release?.();
-      (tower.tokenizer ?? tower.preprocessor).close();
+      (tower.tokenizer ?? tower.preprocessor)?.close();
     }
   }
 
@@ -226,7 +257,7 @@ export class LocalModel {
     } catch (err) {
       throw new ModelFileError('INVALID_MODEL', `${tower.file}: inference failed: ${err.message}`);
     }
-    const names = kind === 'text' ? ['text_embeds', 'pooler_output', 'sentence_embedding'] : ['image_embeds', 'pooler_output'];
+    const names = kind === 'text' ? ['text_embeds', 'pooler_output', 'sentence_embedding'] : kind === 'audio' ? ['audio_embeds', 'pooler_output'] : ['image_embeds', 'pooler_output'];
     const name = names.find((n) => n in results) ?? tower.session.outputNames[0];
     const t = results[name];
     if (t.dims.length !== 2 || t.dims[0] !== rows) throw new ModelFileError('INVALID_MODEL', `${tower.file}: output '${name}' has shape [${t.dims}], expected [${rows}, dim]`);
@@ -275,6 +306,16 @@ export class LocalModel {
     })();
     this.#text.catch(() => { this.#text = null; });
     return this.#text;
+  }
+
+  #audioTower() {
+    this.#audio ??= (async () => {
+      const { samplingRate } = check((await loadWasm()).clapFeatureConfig(this.#files.preprocessor));
+      const file = `onnx/audio_model${DTYPE_SUFFIX[this.#opts.dtype]}.onnx`;
+      return { session: await this.#session(file), file, rate: samplingRate };
+    })();
+    this.#audio.catch(() => { this.#audio = null; });
+    return this.#audio;
   }
 
   #visionTower() {

@@ -5,7 +5,7 @@
 import { toBytes } from './bytes.js';
 import { sha256Hex } from './digest.js';
 import { AbortError, DocumentError, InvalidInputError } from './errors.js';
-import { addItems } from './library_add.js';
+import { addItems, ITEM_KIND } from './library_add.js';
 import { openPdf, pageText, renderPage } from './pdf.js';
 
 /** Pages added per PDF unless `pdf.maxPages` says otherwise: past it, a PDF_TOO_MANY_PAGES failure. */
@@ -124,7 +124,7 @@ async function addDocument(s, doc, { budget, batchSize, signal, onPages, tick })
           const { image, width, height } = await renderPage(page, edge);
           const text = await pageText(page, words).catch(() => '');
           page.cleanup();
-          pages.push({ id, image, caption: text || undefined, meta: { ...doc.meta, kind: 'page', document: doc.id, documentHash: docHash, page: n, pages: pdf.numPages, width, height } });
+          pages.push({ id, image, caption: text || undefined, [ITEM_KIND]: 'page', meta: { ...doc.meta, document: doc.id, documentHash: docHash, page: n, pages: pdf.numPages, width, height } });
         } catch (err) {
           summary.failed.push({ id, error: err instanceof DocumentError ? err : new DocumentError('PDF_PAGE', `${doc.id}: page ${n} could not be rendered (${err?.message ?? err})`) });
         }

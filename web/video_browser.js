@@ -5,10 +5,11 @@
 import { AbortError, VideoError } from './errors.js';
 import { samplePlan } from './video_sample.js';
 
-// Tried in order: the vendored copy (also what a bundler emits as an asset), then a clone's node_modules.
+// The vendored copy (a bundler emits it as an asset), then a clone's node_modules (not built yet).
+const CLONE = '../node_modules/mediabunny/dist/bundles/mediabunny.min.mjs';
 const SOURCES = [
   () => new URL('./vendor/mediabunny.min.mjs', import.meta.url).href,
-  () => new URL('../node_modules/mediabunny/dist/bundles/mediabunny.min.mjs', import.meta.url).href,
+  () => new URL(CLONE, import.meta.url).href,
 ];
 
 let loading = null;

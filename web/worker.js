@@ -12,7 +12,8 @@ async function handle(method, args, id) {
       return { result: model.info };
     }
     case 'embedTexts':
-    case 'embedImages': {
+    case 'embedImages':
+    case 'embedAudio': {
       const data = await model[method](...args);
       return { result: { data, location: model.lastOutputLocation, info: model.info }, transfer: [data.buffer] };
     }

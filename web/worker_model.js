@@ -1,5 +1,6 @@
 // WorkerModel: the model of a page, a LocalModel run in a dedicated Web Worker (web/worker.js) so the
 // page never blocks; the same Embedder interface, its calls posted as messages.
+import { decodeAudio } from './audio_decode.js';
 import { ClosedError, makeError } from './errors.js';
 import { scoreFromCosine } from './scoring.js';
 
@@ -64,6 +65,20 @@ export class WorkerModel {
   async embedTexts(texts) { return this.#embed('embedTexts', typeof texts === 'string' ? [texts] : texts); }
 
   async embedImages(images) { return this.#embed('embedImages', Array.isArray(images) ? images : [images]); }
+
+  /**
+   * Sounds are decoded here on the page (decodeAudioData needs a window; workers have no Web Audio),
+   * at 48 kHz, CLAP's rate; the worker's LocalModel computes the features and embeds.
+   */
+  async embedAudio(inputs, { names } = {}) {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    const decoded = [];
+    for (let i = 0; i < list.length; i++) decoded.push(await decodeAudio(list[i], { name: names?.[i] ?? `audio ${i}`, rate: 48000 }));
+    const { data, location, info } = await this.#call('embedAudio', [decoded, { names }]);
+    this.lastOutputLocation = location;
+    this.info = info;
+    return data;
+  }
 
   score(cosine) { return scoreFromCosine(this.info, cosine); }
 

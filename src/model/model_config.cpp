@@ -58,7 +58,8 @@ ModelFamily family_of(const std::string& type, const std::string& architectures,
     return ModelFamily::MobileClip;
   if (type == "open_clip" || type == "openclip") return ModelFamily::OpenClip;
   if (type == "clip") return ModelFamily::Clip;
-  fail("", "unknown model_type '" + type + "' (supported: clip, siglip, siglip2, mobileclip, open_clip)");
+  if (type == "clap") return ModelFamily::Clap;
+  fail("", "unknown model_type '" + type + "' (supported: clip, siglip, siglip2, mobileclip, open_clip, clap)");
 }
 
 }  // namespace
@@ -69,6 +70,7 @@ const char* model_family_name(ModelFamily family) {
     case ModelFamily::Siglip: return "siglip";
     case ModelFamily::MobileClip: return "mobileclip";
     case ModelFamily::OpenClip: return "open_clip";
+    case ModelFamily::Clap: return "clap";
   }
   return "clip";
 }
@@ -79,6 +81,8 @@ FamilyRules family_rules(ModelFamily family) {
     case ModelFamily::Siglip: return {Padding::MaxLength, std::nullopt, Scoring::Sigmoid};
     case ModelFamily::MobileClip: return {Padding::MaxLength, 0, Scoring::Softmax};
     case ModelFamily::OpenClip: return {Padding::MaxLength, 0, Scoring::Softmax};
+    // RoBERTa pads with tokenizer.json's <pad> and masks it; a batch pads to its longest text
+    case ModelFamily::Clap: return {Padding::Longest, std::nullopt, Scoring::Softmax};
   }
   return {Padding::Longest, std::nullopt, Scoring::Softmax};
 }
@@ -89,7 +93,7 @@ ModelConfig ModelConfig::from_json(const std::string& text, const std::string& f
   ModelConfig c;
 
   const json* type = member(j, "model_type");
-  if (!type) fail("model_type", "missing (expected clip, siglip, siglip2, mobileclip or open_clip)");
+  if (!type) fail("model_type", "missing (expected clip, siglip, siglip2, mobileclip, open_clip or clap)");
   if (!type->is_string()) fail("model_type", "expected a string");
   c.model_type = type->get<std::string>();
 
@@ -118,7 +122,9 @@ ModelConfig ModelConfig::from_json(const std::string& text, const std::string& f
   // Scores are exp(scale) * cosine + bias; an exp() that overflows would make every score Inf.
   const auto scale = finite(j, "logit_scale", 50);
   const auto init = finite(j, "logit_scale_init_value", 50);
-  c.logit_scale = std::exp(scale ? *scale : init ? *init : std::log(1.0 / 0.07));
+  // ClapConfig's logit_scale_init_value is the scale itself (1/0.07), not its log as CLIPConfig's.
+  const double init_log = init ? (c.family == ModelFamily::Clap ? std::log(std::max(*init, 1e-6)) : *init) : std::log(1.0 / 0.07);
+  c.logit_scale = std::exp(scale ? *scale : init_log);
   const auto bias = finite(j, "logit_bias", 1e6);
   c.logit_bias = bias ? *bias : c.family == ModelFamily::Siglip ? -10.0 : 0.0;
   c.calibrated = scale.has_value() && (bias.has_value() || c.family != ModelFamily::Siglip);

@@ -7,7 +7,8 @@
 
 namespace clipfind {
 
-enum class ModelFamily { Clip, Siglip, MobileClip, OpenClip };
+// Clap: an audio-text model (CLAP, HTSAT audio tower + RoBERTa text tower); its text side is searched like CLIP's.
+enum class ModelFamily { Clip, Siglip, MobileClip, OpenClip, Clap };
 
 const char* model_family_name(ModelFamily family);
 

@@ -35,6 +35,7 @@ test('npm pack ships what users run, nothing else, within the size budget', () =
   const missing = required.filter((f) => !files.has(f));
   assert.deepEqual(missing, [], 'files users need are missing from the tarball');
   const forbidden = [...files].filter((f) => /^(tests|scripts|build|node_modules|\.ci|web\/examples|web\/vendor)\//.test(f)
+    && f !== 'web/vendor/mediabunny.min.mjs' // the video demuxer ships (a dev dependency, see package.json files)
     || /\.(py|cpp|hpp|npz)$/.test(f) || /(^|\/)(train|fixtures|bench|fuzz)(\/|$)/.test(f) || f.startsWith('models/test'));
   assert.deepEqual(forbidden, [], 'test, training or build files are in the tarball');
   // Every module the shipped code imports, and every file it locates with new URL(..., import.meta.url), ships too.

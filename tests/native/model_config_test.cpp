@@ -92,7 +92,7 @@ TEST(ModelConfig, MalformedFilesNameTheField) {
   EXPECT_NE(error_of(R"({"model_type":"clip","projection_dim":1e999})").find("config.json: invalid JSON"), std::string::npos);
   EXPECT_EQ(error_of("[1]"), "config.json: expected a JSON object");
   EXPECT_NE(error_of(R"({"model_type":"bert"})").find("unknown model_type 'bert'"), std::string::npos);
-  EXPECT_EQ(error_of(R"({})"), "config.json: model_type: missing (expected clip, siglip, siglip2, mobileclip or open_clip)");
+  EXPECT_EQ(error_of(R"({})"), "config.json: model_type: missing (expected clip, siglip, siglip2, mobileclip, open_clip or clap)");
   EXPECT_EQ(error_of(R"({"model_type":7})"), "config.json: model_type: expected a string");
   EXPECT_EQ(error_of(R"({"model_type":"clip","projection_dim":"512"})"), "config.json: projection_dim: expected an integer");
   EXPECT_EQ(error_of(R"({"model_type":"clip","projection_dim":-1})"), "config.json: projection_dim: out of range (1..65536): -1");

@@ -46,8 +46,8 @@ export function makeVideo(file, scenes, { width = 160, height = 120, fps = 10, c
     for (let i = 0; i < Math.round(scene.seconds * fps); i++) frames.push(drawFrame(scene, i / fps, width, height));
   }
   const enc = codec === 'h264' ? ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-threads', '1', '-g', String(fps * 2)]
-    : codec === 'vp9' ? ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '300k', '-g', String(fps * 2)]
-      : ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '300k', '-g', String(fps * 2)];
+    : codec === 'vp9' ? ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '80k', '-g', String(fps * 2)]
+      : ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '80k', '-g', String(fps * 2)];
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0',
     ...enc, '-fflags', '+bitexact', '-flags:v', '+bitexact', '-map_metadata', '-1', file], { input: Buffer.concat(frames) });
   return file;
