@@ -104,6 +104,8 @@ export interface ModelLoadOptions {
   worker?: boolean;
   /** An onnxruntime-web module to use instead of the bundled builds (runs in this thread). */
   ort?: unknown;
+  /** Load as a late-interaction (ColPali-family) model; recognised from its files without this, except behind a URL. */
+  lateInteraction?: boolean;
 }
 
 /** Where model files come from; a reader object serves any other store. */

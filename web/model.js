@@ -6,11 +6,13 @@ import { LocalModel } from './local_model.js';
 import { isLateInteraction, LateInteractionModel } from './late_interaction_model.js';
 import { detectBackend } from './ort.js';
 import { WorkerModel } from './worker_model.js';
-import { isPage } from './env.js';
+import { isNode, isPage } from './env.js';
 
 // A remote model ({ provider: 'voyage', ... }) loads its module only when asked for: the one path
 // that sends data off the device is not even imported otherwise.
 const isRemote = (source) => source !== null && typeof source === 'object' && typeof source.provider === 'string';
+// builtin: names and URLs (a string is a URL in a browser, a directory in Node).
+const isUrlSource = (source) => source instanceof URL || (typeof source === 'string' && (source.startsWith('builtin:') || /^https?:\/\//.test(source) || !isNode));
 
 export const Model = Object.freeze({
   /**
@@ -21,8 +23,12 @@ export const Model = Object.freeze({
    */
   async load(source, { worker, ...options } = {}) {
     if (isRemote(source)) return import('./voyage.js').then(({ VoyageModel }) => VoyageModel.load(source));
-    // A ColPali-family (late-interaction) model: its own loader, run where it is loaded.
-    if (!(typeof source === 'string' && source.startsWith('builtin:')) && (await isLateInteraction(source))) return LateInteractionModel.load(source, options);
+    // A ColPali-family (late-interaction) model: its own loader, run where it is loaded. Recognised by
+    // its files, except behind a URL (probing would cost every model a request that 404s): there
+    // `lateInteraction: true` says so.
+    const { lateInteraction, ...rest } = options;
+    if (lateInteraction || (!isUrlSource(source) && (await isLateInteraction(source)))) return LateInteractionModel.load(source, rest);
+    options = rest;
     if (isPage && worker !== false && !options.ort) return WorkerModel.load(source, options);
     return LocalModel.load(source, options);
   },
