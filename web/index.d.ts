@@ -76,6 +76,22 @@ export interface Model extends Embedder {
   readonly lastOutputLocation: 'gpu-buffer' | 'cpu' | null;
 }
 
+/** Token vectors of several inputs: Σcounts × dim floats, counts[i] vectors for input i. */
+export interface TokenVectors {
+  vectors: Float32Array;
+  counts: Int32Array;
+}
+
+/**
+ * A ColPali-family (late-interaction) model, what Model.load returns for ColModernVBERT's ONNX layout
+ * (models/README.md): one vector per page token and per query token, for MultiVectorIndex. Its
+ * embedTexts gives the mean of a text's token vectors (captions); info.lateInteraction is true.
+ */
+export interface LateInteractionModel extends Embedder {
+  embedPages(images: Array<Uint8Array | ArrayBuffer | Dom<'Blob'>>): Promise<TokenVectors>;
+  embedQueryTokens(texts: string[] | string): Promise<TokenVectors>;
+}
+
 export interface ModelLoadOptions {
   backend?: Backend;
   dtype?: DType;
@@ -88,6 +104,8 @@ export interface ModelLoadOptions {
   worker?: boolean;
   /** An onnxruntime-web module to use instead of the bundled builds (runs in this thread). */
   ort?: unknown;
+  /** Load as a late-interaction (ColPali-family) model; recognised from its files without this, except behind a URL. */
+  lateInteraction?: boolean;
 }
 
 /** Where model files come from; a reader object serves any other store. */
@@ -116,7 +134,7 @@ export interface RemoteModelSource {
 
 export declare const Model: {
   /** 'builtin:tiny', a directory (Node), a base URL (cached for offline use), picked files or a directory handle → a Model. */
-  load(source: ModelSource, options?: ModelLoadOptions): Promise<Model>;
+  load(source: ModelSource, options?: ModelLoadOptions): Promise<Model & Partial<LateInteractionModel>>;
   /** A remote model: texts and images are sent to its service (the only such path in clipfind). */
   load(source: RemoteModelSource): Promise<Model>;
   /** The backend `requested` would run here, without loading a model ('auto' skips software WebGPU such as SwiftShader). */

@@ -12,6 +12,7 @@ import { checkIndexes, encodeLibraryFile, readLibraryFile, weightsProblem } from
 import { loadSection } from './library_sections.js';
 import { exportSql, readRows, syncTo } from './library_pg.js';
 import { addWithPdfs, hasPdf } from './pdf_library.js';
+import { addPages, isPageLibrary } from './page_library.js';
 import { dupeGroups, searchLibrary, tagItems } from './library_search.js';
 import { openStored, writeStored } from './library_store.js';
 import { copyRows, itemsFromRows, pgOwner, pgRows, rowsOf } from './video_library.js';
@@ -143,6 +144,7 @@ export class Library {
    * @returns {Promise<{added: number, updated: number, skipped: number, failed: {id: string, error: Error}[]}>}
    */
   add(items, options) {
+    if (isPageLibrary(this.#s) && !hasPdf(items)) return addPages(this.#s, items, options); // page_library.js
     // Sounds go to the audio model (library_audio.js); PDFs become pages (pdf_library.js).
     return addMixed(this.#s, items, options, (s, rest, o) => (hasPdf(rest) ? addWithPdfs(s, rest, o) : addItems(s, rest, o)));
   }

@@ -1,6 +1,7 @@
 // Library, searching and scoring: a query's vector, every item's fused score and calibrated relevance,
 // the page of results; zero-shot tags and near-duplicate groups. Works on the library's state object
 // (web/library.js); README "Relevance" has the rule.
+import { isPageLibrary, pageSide } from './page_library.js';
 import { toBytes } from './bytes.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { weightsProblem } from './library_file.js';
@@ -165,8 +166,13 @@ export async function searchLibrary(s, query, { k = 20, offset = 0, cutoff = 'au
   const q = await queryVector(s, normalized);
   const textOnly = normalized.every((t) => t.kind === 'text');
   const nullVectors = await nullEmbeddings(s);
-  const { imageIds, owner, video, captionOf, imageNull, captionNull, imagePeers } = slotMaps(s, nullVectors);
-  const imageScores = s.images.scoreAll(q);
+  const { imageIds, owner, video, captionOf, imageNull: denseNull, captionNull, imagePeers } = slotMaps(s, nullVectors);
+  let imageScores = s.images.scoreAll(q), imageNull = denseNull;
+  // Pages of a late-interaction model: text queries score them by MaxSim (page_library.js).
+  if (textOnly && isPageLibrary(s)) {
+    const trimmedNull = (perText) => nullStats({ size: imageIds.length, scoreAll: (v) => perText[v[0]] }, Float32Array.from(perText.keys()), 1);
+    ({ imageScores, imageNull } = await pageSide(s, normalized, imageIds, trimmedNull));
+  }
   // Text queries meet captions in text space; an image query has a caption side only when every
   // image in it is a library item with a caption (README "Relevance").
   const captionQuery = textOnly ? q : queryCaptionVector(s, normalized);

@@ -3,23 +3,32 @@
 // Worker). Both implement the Embedder interface of index.d.ts (info, embedTexts, embedImages, score,
 // close), which is all that Library and the CLI use; later kinds (remote, audio) implement it too.
 import { LocalModel } from './local_model.js';
+import { isLateInteraction, LateInteractionModel } from './late_interaction_model.js';
 import { detectBackend } from './ort.js';
 import { WorkerModel } from './worker_model.js';
-import { isPage } from './env.js';
+import { isNode, isPage } from './env.js';
 
 // A remote model ({ provider: 'voyage', ... }) loads its module only when asked for: the one path
 // that sends data off the device is not even imported otherwise.
 const isRemote = (source) => source !== null && typeof source === 'object' && typeof source.provider === 'string';
+// builtin: names and URLs (a string is a URL in a browser, a directory in Node).
+const isUrlSource = (source) => source instanceof URL || (typeof source === 'string' && (source.startsWith('builtin:') || /^https?:\/\//.test(source) || !isNode));
 
 export const Model = Object.freeze({
   /**
    * @param source 'builtin:NAME', a directory (Node), a base URL, a FileList/File[], a directory handle, a reader,
    *   or { provider: 'voyage', model, apiKey, baseUrl? } (remote: README "Voyage multimodal-3")
    * @param {{backend?: 'auto'|'webgpu'|'wasm', dtype?: string, onProgress?: Function, batchSize?: number, ort?: object, threads?: number, worker?: boolean}} [options]
-   * @returns {Promise<LocalModel | WorkerModel>}
+   * @returns {Promise<LocalModel | WorkerModel | LateInteractionModel>}
    */
-  load(source, { worker, ...options } = {}) {
+  async load(source, { worker, ...options } = {}) {
     if (isRemote(source)) return import('./voyage.js').then(({ VoyageModel }) => VoyageModel.load(source));
+    // A ColPali-family (late-interaction) model: its own loader, run where it is loaded. Recognised by
+    // its files, except behind a URL (probing would cost every model a request that 404s): there
+    // `lateInteraction: true` says so.
+    const { lateInteraction, ...rest } = options;
+    if (lateInteraction || (!isUrlSource(source) && (await isLateInteraction(source)))) return LateInteractionModel.load(source, rest);
+    options = rest;
     if (isPage && worker !== false && !options.ort) return WorkerModel.load(source, options);
     return LocalModel.load(source, options);
   },
