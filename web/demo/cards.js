@@ -2,6 +2,7 @@
 // tabindex): arrow keys, Home and End move between photos; what Enter and Space do is the view's.
 import { el } from './dom.js';
 import { photoUrl } from './photos.js';
+import { audioPlayer } from './sounds.js';
 
 /**
  * A card for a library item. `primary` is what Enter (and a click) does, with its label;
@@ -9,10 +10,11 @@ import { photoUrl } from './photos.js';
  */
 export async function card(item, { primary, primaryLabel, preview, score = null, dim = false, testid = 'result' }) {
   const name = item.fileName ?? item.id;
-  const img = el('img', { alt: '', loading: 'lazy', decoding: 'async' });
+  const sound = item.kind === 'audio';
+  const img = sound ? el('span', { className: 'sound-icon', textContent: '♪', attrs: { 'aria-hidden': 'true' } }) : el('img', { alt: '', loading: 'lazy', decoding: 'async' });
   const src = await photoUrl(item.id);
-  if (src) img.src = src;
-  else img.classList.add('missing');
+  if (src && !sound) img.src = src;
+  else if (!src) img.classList.add('missing');
   const caption = item.caption ? el('span', { className: 'caption', textContent: item.caption }) : null;
   const main = el('button', { type: 'button', className: 'photo', tabIndex: -1, attrs: { 'aria-label': `${name}${dim ? ', less relevant' : ''}: ${primaryLabel}` } }, img);
   main.addEventListener('click', () => primary(item));
@@ -27,6 +29,7 @@ export async function card(item, { primary, primaryLabel, preview, score = null,
   const info = el('div', { className: 'info' },
     el('span', { className: 'name', textContent: name }),
     caption,
+    sound && src ? audioPlayer(src, name) : null,
     score === null ? null : el('span', { className: 'score', textContent: score }));
   return el('li', { className: `card${dim ? ' irrelevant' : ''}`, dataset: { testid, id: item.id } }, main, open, info);
 }

@@ -6,6 +6,8 @@ import { explain, photos } from './messages.js';
 import { storePhoto } from './photos.js';
 import { pageState, say, setState } from './state.js';
 
+const AUDIO_RE = /\.(wav|flac|mp3|ogg|oga|opus|m4a)$/i; // sounds (web/demo/sounds.js): the library's audio model
+
 const IMAGE_RE = /\.(jpe?g|png|gif|bmp|webp|heic|heif|avif|tiff?)$/i;
 const SIDE_RE = /(^|\/)captions\.(json|csv)$/i;
 // A long import saves the library every CHECKPOINT_MS or CHECKPOINT_ITEMS new photos, so closing the
@@ -51,6 +53,10 @@ async function collectItems(files, failures) {
   const items = [];
   for (const { file, path } of entries) {
     if (SIDE_RE.test(path)) continue;
+    if (AUDIO_RE.test(path) || (file.type || '').startsWith('audio/')) {
+      items.push({ id: path, audio: file, meta: { addedAt } });
+      continue;
+    }
     if (!IMAGE_RE.test(path) && !(file.type || '').startsWith('image/')) {
       failures.push({ id: path, error: 'not an image file' });
       continue;
@@ -97,7 +103,7 @@ export function enqueue(count, job) {
 
 // While an import runs, the controls that would swap the library under it are disabled.
 function setImportControls(busy) {
-  for (const id of ['model-select', 'dtype-select', 'open-model', 'import-library-button', 'clear', 'sample']) $(id).disabled = busy;
+  for (const id of ['model-select', 'dtype-select', 'open-model', 'import-library-button', 'clear', 'sample', 'sample-sounds']) if ($(id)) $(id).disabled = busy;
 }
 
 async function checkpoint(lib, name) {
@@ -139,7 +145,7 @@ export async function runImport(items, failures, { storePhotos = true, verb = 'A
       // The originals are kept before the checkpoint that lists them (a saved photo always has one).
       const keep = async (replaced, failed = new Set()) => {
         if (!storePhotos) return;
-        for (const it of chunk) if (lib.has(it.id) && !failed.has(it.id) && (replaced || !had.has(it.id))) await storePhoto(it.id, it.image);
+        for (const it of chunk) if (lib.has(it.id) && !failed.has(it.id) && (replaced || !had.has(it.id))) await storePhoto(it.id, it.image ?? it.audio);
       };
       let s;
       try {
