@@ -35,4 +35,8 @@ if [ "$what" = all ] || [ "$what" = wasm ]; then
       cmp -s "node_modules/$f" "web/vendor/$f" || cp "node_modules/$f" "web/vendor/$f"
     fi
   done
+  # mediabunny (video demuxing for WebCodecs, web/video_browser.js): its single-file bundle, shipped in
+  # the package (package.json files) because it is a dev dependency (its @types clash with lib dom).
+  mb=node_modules/mediabunny/dist/bundles/mediabunny.min.mjs
+  if [ -f "$mb" ]; then cmp -s "$mb" web/vendor/mediabunny.min.mjs || cp "$mb" web/vendor/mediabunny.min.mjs; fi
 fi

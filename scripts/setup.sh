@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # sentencepiece: spm_train/spm_encode, the reference for the SentencePiece tokenizer tests.
 # python3-pil, python3-numpy: the PIL reference of the image tests; libheif-examples (heif-convert): the
-# HEIC/AVIF reference; chromium: browser tests.
+# HEIC/AVIF reference; chromium: browser tests; ffmpeg: video and audio decoding in Node and the CLI.
 packages=(cmake g++ clang bzip2 emscripten libstb-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev unicode-data sentencepiece
           python3-pil python3-numpy libheif-examples chromium ffmpeg)
 missing=()

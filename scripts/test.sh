@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # All tests: native unit tests (ctest, with every fuzz target replaying its corpus and recorded
 # crashes), under ASan + UBSan too in CI (or with CLIPFIND_SANITIZE=1), the WASM build through the JS
-# API, the CLI and Chromium (node --test), and in CI each fuzz target for 30 s.
+# API, the CLI and Chromium (node --test), and in CI each fuzz target for 15 s (eight targets: the CI budget; long runs are npm run fuzz).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ctest --test-dir build/native --output-on-failure -j2
@@ -13,5 +13,5 @@ fi
 node --test --test-reporter=spec --test-concurrency=1 tests/js/
 # Each fuzz target briefly (CI, or CLIPFIND_FUZZ_SECONDS=N); long runs: npm run fuzz -- --seconds N.
 if [ "${CI:-}" = "true" ] || [ -n "${CLIPFIND_FUZZ_SECONDS:-}" ]; then
-  bash scripts/fuzz.sh --seconds "${CLIPFIND_FUZZ_SECONDS:-30}"
+  bash scripts/fuzz.sh --seconds "${CLIPFIND_FUZZ_SECONDS:-15}"
 fi

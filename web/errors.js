@@ -23,6 +23,23 @@ export class ModelFileError extends ClipfindError {}
 /** An image could not be decoded: corrupt, unsupported format, or over the pixel limit. */
 export class ImageError extends ClipfindError {}
 
+/** A document (PDF) could not be read: encrypted, damaged, over the page budget, or a page that failed. */
+export class DocumentError extends ClipfindError {}
+
+/**
+ * A remote model's service (Voyage) refused or failed: REMOTE_UNAUTHORIZED (401/403),
+ * REMOTE_BAD_REQUEST (400 and other 4xx), REMOTE_RATE_LIMITED / REMOTE_UNAVAILABLE (429 / 5xx after
+ * the retries), REMOTE_BAD_RESPONSE, NETWORK. Messages never hold the API key.
+ */
+export class RemoteError extends ClipfindError {}
+
+/**
+ * A video could not be read: corrupt or truncated (INVALID_VIDEO), a codec this platform cannot
+ * decode (UNSUPPORTED_VIDEO), no frames at all (EMPTY_VIDEO), or no decoder here (NO_VIDEO_DECODER:
+ * ffmpeg missing in Node, WebCodecs missing in the browser). The message names the file.
+ */
+export class VideoError extends ClipfindError {}
+
 /** The object was used after close(). */
 export class ClosedError extends ClipfindError {
   constructor(message) {
@@ -50,7 +67,7 @@ export class ModelMismatchError extends ClipfindError {
 }
 
 // Names written out: a minifying bundler renames classes, and err.name must not change with it.
-for (const [name, cls] of Object.entries({ ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, ClosedError, AbortError, ModelMismatchError })) {
+for (const [name, cls] of Object.entries({ ClipfindError, InvalidInputError, NotFoundError, CorruptDataError, ModelFileError, ImageError, DocumentError, RemoteError, VideoError, ClosedError, AbortError, ModelMismatchError })) {
   cls.prototype.name = name;
 }
 
@@ -66,6 +83,20 @@ const byCode = {
   INVALID_IMAGE: ImageError,
   UNSUPPORTED_FORMAT: ImageError,
   IMAGE_TOO_LARGE: ImageError,
+  INVALID_PDF: DocumentError,
+  PDF_ENCRYPTED: DocumentError,
+  PDF_TOO_MANY_PAGES: DocumentError,
+  PDF_PAGE: DocumentError,
+  PDF_UNAVAILABLE: DocumentError,
+  REMOTE_UNAUTHORIZED: RemoteError,
+  REMOTE_BAD_REQUEST: RemoteError,
+  REMOTE_RATE_LIMITED: RemoteError,
+  REMOTE_UNAVAILABLE: RemoteError,
+  REMOTE_BAD_RESPONSE: RemoteError,
+  INVALID_VIDEO: VideoError,
+  UNSUPPORTED_VIDEO: VideoError,
+  EMPTY_VIDEO: VideoError,
+  NO_VIDEO_DECODER: VideoError,
 };
 
 /** The typed error for a code (from the C++ core, or from the model's worker). */

@@ -18,21 +18,27 @@ export interface ModelInfo {
   name: string;
   /** name + content hash of config, tokenizer, preprocessor and dtype: what a library records. */
   id: string;
-  family: 'clip' | 'siglip' | 'mobileclip' | 'open_clip' | 'clap';
+  family: 'clip' | 'siglip' | 'mobileclip' | 'open_clip' | 'clap' | 'voyage';
   /** Embedding size; null until the first embedding when config.json does not state it. */
   dim: number | null;
-  /** The backend that really runs the model. */
-  backend: 'webgpu' | 'wasm';
+  /** The backend that really runs the model ('remote': a hosted API, see `remote`). */
+  backend: 'webgpu' | 'wasm' | 'remote';
   /** Why 'auto' did not take WebGPU ('software GPU skipped', 'WebGPU could not run this model'), else null. */
   backendNote: string | null;
   threads: number;
   dtype: DType;
-  /** The family's score rule (from the C++ config, with padding and pad id). */
-  scoring: 'softmax' | 'sigmoid';
+  /** The family's score rule (from the C++ config, with padding and pad id); 'cosine' for remote models. */
+  scoring: 'softmax' | 'sigmoid' | 'cosine';
   logitScale: number;
   logitBias: number;
   /** logitScale/logitBias are learned values from config.json (HF SigLIP configs lack them: score() is then only monotone). */
   calibrated: boolean;
+  /** Remote models only: where texts and images are SENT (the one path off the device). */
+  remote?: { provider: 'voyage'; origin: string };
+  /** The vision input's edge in pixels (config.json vision_config.image_size): PDF pages render at 2× it. */
+  imageSize?: number;
+  /** The text tower's token length (config.json text_config.max_position_embeddings): a PDF page's text is cut to this many words. */
+  maxTextTokens?: number;
 }
 
 /**
@@ -41,10 +47,14 @@ export interface ModelInfo {
  */
 export interface Embedder {
   readonly info: ModelInfo;
-  /** n × dim, L2-normalized, row-major; loads only the text tower. */
-  embedTexts(texts: string[] | string): Promise<Float32Array>;
-  /** n × dim, L2-normalized, row-major; loads only the vision tower. */
-  embedImages(images: ImageInput[] | ImageInput): Promise<Float32Array>;
+  /**
+   * n × dim, L2-normalized, row-major; loads only the text tower. `inputType` matters to models with
+   * asymmetric prompts (Voyage): 'query' (default: search terms, the relevance prompts) or 'document'
+   * (the library's captions); local models ignore it.
+   */
+  embedTexts(texts: string[] | string, options?: { inputType?: 'query' | 'document' }): Promise<Float32Array>;
+  /** n × dim, L2-normalized, row-major; loads only the vision tower. `inputType`: 'document' (default: items) or 'query' (a query photo). */
+  embedImages(images: ImageInput[] | ImageInput, options?: { inputType?: 'query' | 'document' }): Promise<Float32Array>;
   /** A cosine similarity as the model's score: CLIP logits, SigLIP sigmoid probability. */
   score(cosine: number): number;
   /** Frees the sessions (and the worker); later calls throw ClosedError. */
@@ -84,9 +94,31 @@ export interface ModelLoadOptions {
 export type ModelSource = string | URL | Dom<'FileList'> | File[] | Dom<'FileSystemDirectoryHandle'> |
   { readBytes(file: string, onProgress?: ModelLoadOptions['onProgress']): Promise<Uint8Array>; has(file: string): Promise<boolean> };
 
+/**
+ * Voyage AI's hosted voyage-multimodal-3 (README "Voyage multimodal-3"): every text and image embedded
+ * is SENT to baseUrl. Nothing is sent by load itself.
+ */
+export interface RemoteModelSource {
+  provider: 'voyage';
+  model?: 'voyage-multimodal-3';
+  apiKey: string;
+  /** Default https://api.voyageai.com (requests go to `${baseUrl}/v1/multimodalembeddings`). */
+  baseUrl?: string;
+  /** Retries of a 429/5xx/network failure (default 5), waiting Retry-After or an exponential backoff. */
+  maxRetries?: number;
+  /** Inputs per request, 1..1000 (default 1000, the API's limit). */
+  batchSize?: number;
+  /** Images over this many pixels are downscaled before upload (default and maximum 16,000,000, the API's limit). */
+  maxPixels?: number;
+  /** A fetch to use instead of globalThis.fetch. */
+  fetch?: (input: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{ ok: boolean; status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
+}
+
 export declare const Model: {
   /** 'builtin:tiny', a directory (Node), a base URL (cached for offline use), picked files or a directory handle → a Model. */
   load(source: ModelSource, options?: ModelLoadOptions): Promise<Model>;
+  /** A remote model: texts and images are sent to its service (the only such path in clipfind). */
+  load(source: RemoteModelSource): Promise<Model>;
   /** The backend `requested` would run here, without loading a model ('auto' skips software WebGPU such as SwiftShader). */
   detectBackend(requested?: Backend): Promise<{ backend: 'webgpu' | 'wasm'; shaderF16: boolean; note: string | null }>;
 };
@@ -114,8 +146,18 @@ export interface LibraryItem {
   tags: string[];
   /** The item's similarity to neutral prompts: the baseline of the relevance cutoff (null for sounds). */
   neutral: number | null;
-  /** 'photo' when absent (and in files saved before kinds); 'audio' for sounds. */
+  /** 'photo' when absent (items saved before kinds); 'video'; 'audio' for sounds; 'page' for a PDF page. */
   kind?: 'photo' | 'video' | 'audio' | 'page';
+  /** PDF pages: the document's id, this page's number (1-based), the document's page count. */
+  document?: string;
+  page?: number;
+  pages?: number;
+  /** Videos: seconds, as the decoder measured it. */
+  duration?: number;
+  /** Videos: the times (seconds) of the sampled frames, each a row of the image index. */
+  frames?: number[];
+  /** Videos: the frame that stands for the video (nearest the mean of its frames). */
+  posterTime?: number;
   [meta: string]: unknown;
 }
 
@@ -126,14 +168,24 @@ export interface LibraryAddAudioItem {
   meta?: Record<string, unknown>;
 }
 
-export interface LibraryAddItem {
+export type LibraryAddItem = {
   /** A unique, non-empty id (a relative path in the demo and the CLI). */
   id: string;
-  image: Uint8Array | ArrayBuffer | Blob;
+  /** A photo; or give `video` instead. */
+  image?: Uint8Array | ArrayBuffer | Blob;
+  /** A video (MP4/MOV H.264, WebM VP8/VP9, …): frames sampled per VideoOptions, embedded as images. */
+  video?: Uint8Array | ArrayBuffer | Blob;
   caption?: string;
   /** Saved with the item as JSON; `tags` must be string[], `dateTaken` a string. */
   meta?: Record<string, unknown>;
-}
+} | {
+  /** The document's id; its pages become items `<id>#page=<n>` (1-based), kind 'page'. */
+  id: string;
+  /** A PDF file: each page is rendered (2× the model's input edge) and its text layer is the page's caption. */
+  pdf: Uint8Array | ArrayBuffer | Blob;
+  /** Saved with every page (beside kind, document, documentHash, page, pages, width, height). */
+  meta?: Record<string, unknown>;
+};
 
 export interface AddSummary {
   added: number;
@@ -148,6 +200,8 @@ export interface AddProgress {
   total: number;
   perSecond: number;
   eta: number | null;
+  /** While a video is read ('reading': frames looked at) and embedded ('embedding': frames embedded). */
+  video?: { id: string; stage: 'reading' | 'embedding'; done: number; total: number };
 }
 
 export interface AddOptions {
@@ -155,6 +209,23 @@ export interface AddOptions {
   /** Aborting rejects with AbortError (code ABORTED); items added before stay. */
   signal?: AbortSignal;
   batchSize?: number;
+  /** PDFs: pages added per file (default 1000); past it the file fails with PDF_TOO_MANY_PAGES and its first maxPages pages are in. */
+  pdf?: { maxPages?: number };
+  /** How videos are sampled (README "Videos"). */
+  video?: VideoOptions;
+}
+
+export interface VideoOptions {
+  /** Frames embedded per video, at most (default 64). */
+  maxFrames?: number;
+  /** Seconds between regular samples (default 1). */
+  step?: number;
+  /** Seconds between frames compared for scene changes (default 0.5). */
+  scanStep?: number;
+  /** Mean absolute difference (0..1) of 16×16 thumbnails that counts as a scene change (default 0.1). */
+  sceneThreshold?: number;
+  /** Frames are scaled down to this shorter side before embedding (default 384). */
+  maxSide?: number;
 }
 
 export interface OpenOptions {
@@ -194,6 +265,10 @@ export interface LibraryResult {
   id: string;
   /** Which kind of item: photos and sounds are searched each with its own model, then merged. */
   kind: 'photo' | 'video' | 'audio' | 'page';
+  /** Videos: seconds, the start of the best-matching moment. */
+  time?: number;
+  /** Videos: seconds, the best-matching frame (the thumbnail to show). */
+  frameTime?: number;
   /** The fused cosine (image·0.7 + caption·0.3 by default); for a sound, its audio cosine. */
   score: number;
   /** null for sounds. */
@@ -344,6 +419,47 @@ export declare class FlatIndex {
   close(): void;
 }
 
+export interface MultiVectorIndexOptions {
+  dim: number;
+  storage?: Storage;
+  /** Token pooling factor: each item's vectors are clustered (Ward) to about count / pool means at add time. 0 or 1: off. */
+  pool?: number;
+}
+
+/**
+ * Late-interaction index (ColBERT/ColPali MaxSim): an item is a bag of vectors, a query a bag of token
+ * vectors; score = Σ over query tokens of the best inner product with any of the item's vectors.
+ * Vectors are used as given (no normalization).
+ */
+export declare class MultiVectorIndex {
+  static create(options: MultiVectorIndexOptions): Promise<MultiVectorIndex>;
+  /** toBytes() output, or a Blob; damaged or truncated input throws CorruptDataError. */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer | Blob): Promise<MultiVectorIndex>;
+  readonly dim: number;
+  readonly storage: Storage;
+  readonly pool: number;
+  /** Items stored. */
+  readonly size: number;
+  /** Vectors stored over all items (after pooling). */
+  readonly vectorCount: number;
+  readonly memoryBytes: number;
+  /** Item i has counts[i] vectors, in order in `vectors` (Σ counts × dim floats); all-or-nothing. */
+  add(ids: string[], vectors: Float32Array, counts: Int32Array | Uint32Array | number[]): void;
+  /** Removes ids; returns how many were present. */
+  remove(ids: string[] | string): number;
+  has(id: string): boolean;
+  /** Vectors stored for one item (after pooling). */
+  vectorsOf(id: string): number;
+  /** Top k by MaxSim, best first; queryVectors holds queryCount × dim floats. */
+  search(queryVectors: Float32Array, queryCount: number, k?: number): SearchResult;
+  /** Every item id, in the order scoreAll reports. */
+  ids(): string[];
+  /** MaxSim scores of every item, in ids() order. */
+  scoreAll(queryVectors: Float32Array, queryCount: number): Float32Array;
+  toBytes(): Uint8Array;
+  close(): void;
+}
+
 export interface TokenizerFiles {
   /** The text of tokenizer.json. */
   tokenizer: string;
@@ -419,7 +535,9 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT' | 'DIMENSION_MISMATCH' | 'INVALID_VALUE' | 'DUPLICATE_ID'
   | 'NOT_FOUND' | 'CORRUPT_DATA' | 'UNSUPPORTED_VERSION' | 'CLOSED' | 'INVALID_MODEL' | 'INVALID_IMAGE'
   | 'UNSUPPORTED_FORMAT' | 'IMAGE_TOO_LARGE' | 'MODEL_MISMATCH' | 'ABORTED' | 'BACKEND_UNAVAILABLE'
-  | 'NETWORK' | 'DATABASE' | 'STORAGE' | 'OUT_OF_MEMORY' | 'INTERNAL';
+  | 'NETWORK' | 'DATABASE' | 'STORAGE' | 'OUT_OF_MEMORY' | 'INTERNAL'
+  | 'INVALID_PDF' | 'PDF_ENCRYPTED' | 'PDF_TOO_MANY_PAGES' | 'PDF_PAGE' | 'PDF_UNAVAILABLE'
+  | 'REMOTE_UNAUTHORIZED' | 'REMOTE_BAD_REQUEST' | 'REMOTE_RATE_LIMITED' | 'REMOTE_UNAVAILABLE' | 'REMOTE_BAD_RESPONSE';
 
 /** Every error clipfind throws; `code` is stable, `message` is for people. */
 export declare class ClipfindError extends Error {
@@ -435,6 +553,12 @@ export declare class CorruptDataError extends ClipfindError {}
 export declare class ModelFileError extends ClipfindError {}
 /** INVALID_IMAGE, UNSUPPORTED_FORMAT, IMAGE_TOO_LARGE. */
 export declare class ImageError extends ClipfindError {}
+/** A PDF: INVALID_PDF (damaged, not a PDF), PDF_ENCRYPTED, PDF_TOO_MANY_PAGES (over pdf.maxPages), PDF_PAGE (one page failed), PDF_UNAVAILABLE (pdf.js could not load). Messages start with the file's id. */
+export declare class DocumentError extends ClipfindError {}
+/** A remote model's service: REMOTE_UNAUTHORIZED (401/403), REMOTE_BAD_REQUEST (other 4xx), REMOTE_RATE_LIMITED / REMOTE_UNAVAILABLE (429 / 5xx after retries), REMOTE_BAD_RESPONSE, NETWORK. Never holds the API key. */
+export declare class RemoteError extends ClipfindError {}
+/** A video could not be read (INVALID_VIDEO, UNSUPPORTED_VIDEO, EMPTY_VIDEO, NO_VIDEO_DECODER); the message names the file. */
+export declare class VideoError extends ClipfindError {}
 /** CLOSED: used after close(). */
 export declare class ClosedError extends ClipfindError {}
 /** ABORTED: stopped by its AbortSignal; named 'AbortError' as the DOM names a cancelled fetch. */

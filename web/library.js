@@ -11,8 +11,10 @@ import { addMixed, attachAudioModel, checkAudioItems, createAudioSection, search
 import { checkIndexes, encodeLibraryFile, readLibraryFile, weightsProblem } from './library_file.js';
 import { loadSection } from './library_sections.js';
 import { exportSql, readRows, syncTo } from './library_pg.js';
+import { addWithPdfs, hasPdf } from './pdf_library.js';
 import { dupeGroups, searchLibrary, tagItems } from './library_search.js';
 import { openStored, writeStored } from './library_store.js';
+import { copyRows, itemsFromRows, pgOwner, pgRows, rowsOf } from './video_library.js';
 import { loadWasm } from './wasm.js';
 
 export { NEUTRAL_PROMPTS } from './library_add.js';
@@ -136,18 +138,23 @@ export class Library {
   *items() { for (const it of this.#s.items.values()) yield structuredClone(it); }
 
   /**
-   * Adds or re-imports items `{ id, image, caption?, meta? }` (library_add.js).
+   * Adds or re-imports items `{ id, image, caption?, meta? }` (library_add.js); `{ id, pdf }` adds
+   * the PDF's pages as items `<id>#page=<n>` (pdf_library.js).
    * @returns {Promise<{added: number, updated: number, skipped: number, failed: {id: string, error: Error}[]}>}
    */
-  add(items, options) { return addMixed(this.#s, items, options, addItems); }
+  add(items, options) {
+    // Sounds go to the audio model (library_audio.js); PDFs become pages (pdf_library.js).
+    return addMixed(this.#s, items, options, (s, rest, o) => (hasPdf(rest) ? addWithPdfs(s, rest, o) : addItems(s, rest, o)));
+  }
 
   /** Removes items; returns how many were present. */
   remove(ids) {
     const s = this.#s;
     const list = Array.isArray(ids) ? ids : [ids];
-    let n = s.images.remove(list);
+    const n = list.filter((id) => s.items.has(id)).length;
+    s.images.remove(rowsOf(s, list)); // a video's frames are rows of their own (video_library.js)
     s.captions.remove(list);
-    for (const section of s.extras.values()) n += section.remove?.(list) ?? 0;
+    for (const section of s.extras.values()) section.remove?.(list); // e.g. sounds (counted above: they are items)
     for (const id of list) s.items.delete(id);
     s.slots = null;
     return n;
@@ -184,7 +191,8 @@ export class Library {
     let added = 0;
     for (const it of other.items()) {
       if (s.items.has(it.id) || it.kind === 'audio') continue; // sounds: not merged (another audio model's space)
-      s.images.add([it.id], o.images.get(it.id));
+      if (it.kind === 'video') copyRows(s, o, it);
+      else s.images.add([it.id], o.images.get(it.id));
       if (it.caption) s.captions.add([it.id], o.captions.get(it.id));
       s.items.set(it.id, it);
       added++;
@@ -193,10 +201,10 @@ export class Library {
     return added;
   }
 
-  /** Re-embeds every item with a new model; `loadImage(id)` returns its bytes (e.g. from disk). */
+  /** Re-embeds every item with a new model; `loadImage(id)` returns its bytes (e.g. from disk; a video's for a video). */
   async reindex(model, loadImage, options) {
     const items = [];
-    for (const it of this.#s.items.values()) items.push({ id: it.id, image: await loadImage(it.id), caption: it.caption ?? undefined, meta: { tags: it.tags } });
+    for (const it of this.#s.items.values()) items.push({ id: it.id, [it.kind === 'video' ? 'video' : 'image']: await loadImage(it.id), caption: it.caption ?? undefined, meta: { tags: it.tags } });
     const fresh = await Library.create(model, { weights: this.#s.weights });
     const summary = await fresh.add(items, options);
     return { library: fresh, summary };
@@ -217,11 +225,17 @@ export class Library {
     const s = lib.#s;
     try {
       const neutral = await neutralEmbeddings(s);
-      for (const r of rows) {
-        s.images.add([r.id], r.image);
+      // A video comes back from its frame rows (video_library.js).
+      for (const r of itemsFromRows(rows)) {
+        const dim = s.modelInfo.dim;
+        const vectors = new Float32Array(r.rows.length * dim);
+        r.rows.forEach((row, i) => vectors.set(row.image, i * dim));
+        s.images.add(r.rows.map((row) => row.id), vectors);
         const caption = r.caption && r.captionVector ? r.caption : null;
         if (caption) s.captions.add([r.id], r.captionVector);
-        s.items.set(r.id, { tags: [], ...r.meta, id: r.id, caption, neutral: baseline(s, r.image, neutral) });
+        const record = { tags: [], ...r.meta, id: r.id, caption };
+        const poster = record.kind === 'video' ? Math.max(0, record.frames.indexOf(record.posterTime)) : 0;
+        s.items.set(r.id, { ...record, neutral: baseline(s, r.rows[poster].image, neutral) });
       }
     } catch (err) {
       lib.close();
@@ -236,8 +250,11 @@ export class Library {
     return {
       model: s.modelInfo.id,
       dim: s.modelInfo.dim,
-      items: [...s.items.values()].filter((it) => it.kind !== 'audio'), // sounds stay local (another model's space)
-      vectors: (id) => ({ image: s.images.get(id), caption: s.captions.has(id) ? s.captions.get(id) : undefined }),
+      items: pgRows([...s.items.values()].filter((it) => it.kind !== 'audio')), // a video: one row per frame; sounds stay local (another model's space)
+      vectors: (id) => {
+        const owner = pgOwner(s.items, id);
+        return { image: s.images.get(id), caption: s.captions.has(owner) ? s.captions.get(owner) : undefined };
+      },
     };
   }
 

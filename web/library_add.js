@@ -4,6 +4,7 @@ import { toBytes } from './bytes.js';
 import { sha256Hex } from './digest.js';
 import { AbortError, InvalidInputError, NotFoundError } from './errors.js';
 import { imageInfo } from './image.js';
+import { addVideoItem, imageRows } from './video_library.js';
 
 /** Texts that describe nothing in particular: the per-item baseline of the relevance cutoff. */
 export const NEUTRAL_PROMPTS = Object.freeze(['a photo', 'an image', 'a picture', 'a photo of something', 'a blurry photo', 'a picture of an object']);
@@ -60,16 +61,22 @@ export async function neutralEmbeddings(s) {
  * (same id, same hash) is skipped, changed content replaced. A bad image fails that item only.
  * @returns {Promise<{added: number, updated: number, skipped: number, failed: {id: string, error: Error}[]}>}
  */
-export async function addItems(s, items, { onProgress, signal, batchSize = 16 } = {}) {
+/**
+ * The kind an internal caller gives an item it builds (pdf_library.js: 'page'). A symbol, so the
+ * `kind` of a user's item or meta never sets it: a kind is the library's to say.
+ */
+export const ITEM_KIND = Symbol('clipfind item kind');
+
+export async function addItems(s, items, { onProgress, signal, batchSize = 16, video } = {}) {
   const summary = { added: 0, updated: 0, skipped: 0, failed: [] };
   const total = items.length;
   const t0 = Date.now();
   let done = 0;
-  const report = () => {
+  const report = (extra) => {
     if (!onProgress) return;
     const secs = (Date.now() - t0) / 1000;
     const perSecond = secs > 0 ? done / secs : 0;
-    onProgress({ done, total, perSecond, eta: perSecond > 0 ? (total - done) / perSecond : null });
+    onProgress({ done, total, perSecond, eta: perSecond > 0 ? (total - done) / perSecond : null, ...extra });
   };
   report();
   for (let i = 0; i < items.length; i += batchSize) {
@@ -79,6 +86,18 @@ export async function addItems(s, items, { onProgress, signal, batchSize = 16 } 
       try {
         if (!item || typeof item.id !== 'string' || !item.id) throw new InvalidInputError('INVALID_ARGUMENT', 'item.id must be a non-empty string');
         item = { ...item, meta: plainMeta(item.meta) };
+        if (item.video !== undefined) {
+          // A video: sampled, embedded and stored on its own (video_library.js); progress per frame.
+          const neutral = await neutralEmbeddings(s);
+          const status = await addVideoItem(s, item, {
+            options: video, signal, baseline: (v) => baseline(s, v, neutral),
+            progress: (stage, d, t) => report({ video: { id: item.id, stage, done: d, total: t } }),
+          });
+          summary[status]++;
+          done++;
+          report();
+          continue;
+        }
         const bytes = await toBytes(item.image, 'item.image');
         const hash = await sha256Hex(bytes);
         const old = s.items.get(item.id);
@@ -89,6 +108,7 @@ export async function addItems(s, items, { onProgress, signal, batchSize = 16 } 
         }
         batch.push({ item, bytes, hash, old });
       } catch (error) {
+        if (error instanceof AbortError) throw error;
         summary.failed.push({ id: item?.id, error });
         done++;
       }
@@ -121,7 +141,8 @@ export async function addItems(s, items, { onProgress, signal, batchSize = 16 } 
       report();
     }
     const captioned = ok.filter((b) => typeof b.item.caption === 'string' && b.item.caption.trim());
-    const capVectors = captioned.length ? await s.model.embedTexts(captioned.map((b) => b.item.caption)) : null;
+    // Captions are what is searched (documents); queries and the relevance prompts embed as queries.
+    const capVectors = captioned.length ? await s.model.embedTexts(captioned.map((b) => b.item.caption), { inputType: 'document' }) : null;
     const neutral = await neutralEmbeddings(s);
     captioned.forEach((b, k) => { b.capVector = capVectors.subarray(k * dim, (k + 1) * dim); });
     for (const b of ok) {
@@ -139,7 +160,15 @@ export async function addItems(s, items, { onProgress, signal, batchSize = 16 } 
       };
       // The fields the library relies on come last: user meta cannot overwrite them.
       const record = { ...meta, id, hash: b.hash, caption: b.capVector ? b.item.caption : null, neutral: baseline(s, b.vector, neutral) };
-      if (b.old) {
+      if (record.kind !== undefined && record.kind !== 'photo') delete record.kind; // a kind is the library's to say
+      if (b.item[ITEM_KIND]) record.kind = b.item[ITEM_KIND];
+      if (b.old?.kind === 'video') {
+        // a video replaced by a photo of the same id: its frame rows go
+        s.images.remove(imageRows(b.old));
+        s.captions.remove([id]);
+        s.images.add([id], b.vector);
+        summary.updated++;
+      } else if (b.old) {
         s.images.update([id], b.vector);
         s.captions.remove([id]);
         summary.updated++;
@@ -165,7 +194,7 @@ export async function setCaption(s, id, caption) {
   s.captions.remove([id]);
   it.caption = null;
   if (typeof caption === 'string' && caption.trim()) {
-    s.captions.add([id], await s.model.embedTexts([caption]));
+    s.captions.add([id], await s.model.embedTexts([caption], { inputType: 'document' }));
     it.caption = caption;
   }
   s.slots = null;

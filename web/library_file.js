@@ -6,11 +6,12 @@
 import { ByteReader } from './byte_source.js';
 import { crc32 } from './checksum.js';
 import { ClipfindError, CorruptDataError } from './errors.js';
+import { imageRows } from './video_library.js';
 
 const MAGIC = 'CLIPFLIB';
 export const FORMAT_VERSION = 2;
 const READS = [1, 2];
-const versionError = (version) => new CorruptDataError('UNSUPPORTED_VERSION', `library file: format version ${version} (this build reads ${READS.join(' and ')})`);
+const versionMessage = (version) => `library file: format version ${version} (this build reads ${READS.join(' and ')})`;
 
 const fail = (why) => new CorruptDataError('CORRUPT_DATA', `library file: ${why}`);
 
@@ -45,7 +46,7 @@ export function decodeLibraryFile(bytes) {
   const end = bytes.length - 4;
   if (crc32(bytes.subarray(0, end)) !== dv.getUint32(end, true)) throw fail(`checksum mismatch (damaged or truncated, ${bytes.length} bytes)`);
   const version = dv.getUint32(8, true);
-  if (!READS.includes(version)) throw versionError(version);
+  if (!READS.includes(version)) throw new CorruptDataError('UNSUPPORTED_VERSION', versionMessage(version));
   let off = 12;
   const section = () => {
     if (off + 4 > end) throw fail('truncated section');
@@ -104,7 +105,7 @@ async function readFrom(reader, loadIndex, loadSection, onHeader) {
   let header;
   try {
     const version = new DataView(start.buffer).getUint32(8, true);
-    if (!READS.includes(version)) throw versionError(version);
+    if (!READS.includes(version)) throw new CorruptDataError('UNSUPPORTED_VERSION', versionMessage(version));
     const sectionSize = async () => {
       const n = new DataView((await reader.read(4)).buffer).getUint32(0, true);
       // Whatever follows the section holds at least the checksum.
@@ -185,6 +186,7 @@ function checkHeader(header, version) {
     for (const key of ['dateTaken', 'folder', 'fileName', 'hash']) if (!isStringOrNull(it[key])) throw bad(`has a ${key} that is not text`);
     if (it.tags !== undefined && (!Array.isArray(it.tags) || !it.tags.every((t) => typeof t === 'string'))) throw bad('has tags that are not a list of text');
     if (it.neutral !== undefined && it.neutral !== null && !Number.isFinite(it.neutral)) throw bad('has a non-numeric baseline');
+    if (it.kind === 'video' && !(Array.isArray(it.frames) && it.frames.length && it.frames.every(Number.isFinite) && it.frames.includes(it.posterTime))) throw bad('is a video without its frame times');
   });
 }
 
@@ -195,12 +197,14 @@ function checkHeader(header, version) {
 export function checkIndexes(header, images, captions) {
   const { dim } = header.model;
   if (images.dim !== dim || captions.dim !== dim) throw fail(`index dimensions ${images.dim}/${captions.dim} differ from the model's ${dim}`);
-  // Sounds have their vectors in the 'audio' section (library_audio.js checks them), not here.
+  // one image row per photo, one per sampled frame of a video (video_library.js); sounds have their
+  // vectors in the 'audio' section (library_audio.js checks them), not here.
   const photos = header.items.filter((it) => it.kind !== 'audio');
-  if (images.size !== photos.length) throw fail(`${photos.length} items but ${images.size} image vectors`);
+  const rows = photos.reduce((n, it) => n + (it.kind === 'video' ? it.frames.length : 1), 0);
+  if (images.size !== rows) throw fail(`${photos.length} items but ${images.size} image vectors`);
   let captioned = 0;
   for (const it of photos) {
-    if (!images.has(it.id)) throw fail(`item ${JSON.stringify(it.id)} has no image vector`);
+    for (const row of imageRows(it)) if (!images.has(row)) throw fail(`item ${JSON.stringify(it.id)} has no image vector${row === it.id ? '' : ` for ${row}`}`);
     const hasCaption = typeof it.caption === 'string' && it.caption.trim() !== '';
     if (hasCaption !== captions.has(it.id)) throw fail(`item ${JSON.stringify(it.id)}: caption and caption vector disagree`);
     if (hasCaption) captioned++;

@@ -5,6 +5,8 @@ import { toBytes } from './bytes.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { weightsProblem } from './library_file.js';
 import { parseQuery, parseTerm } from './query.js';
+import { posterRow } from './video_library.js';
+import { collapseVideos, itemScores, itemSlotGroups, resultFields, standInNeighbours, videoSlots } from './video_search.js';
 import { DEFAULT_CUTOFF, librarySample, NULL_TEXTS, nullStats, queryNull, robustStats, symmetricZ } from './relevance.js';
 
 // A query term in one shape: { kind: 'text'|'image'|'id', value, weight }.
@@ -83,12 +85,15 @@ function slotMaps(s, nullVectors) {
     const captionSlot = new Map();
     s.captions.ids().forEach((id, i) => captionSlot.set(id, i));
     const imageIds = s.images.ids();
+    // Videos: a row per frame, owned by the video item (video_search.js); null without videos.
+    const video = videoSlots(s.items, imageIds);
+    const owner = video ? video.owner : imageIds;
     const captionOf = new Int32Array(imageIds.length);
-    imageIds.forEach((id, i) => { captionOf[i] = captionSlot.get(id) ?? -1; });
+    owner.forEach((id, i) => { captionOf[i] = captionSlot.get(id) ?? -1; });
     const dim = s.modelInfo.dim;
     s.slots = {
-      imageIds, captionOf, imageNull: nullStats(s.images, nullVectors, dim), captionNull: nullStats(s.captions, nullVectors, dim),
-      imagePeers: nullStats(s.images, librarySample(s.images, imageIds, dim), dim),
+      imageIds, owner, video, captionOf, imageNull: nullStats(s.images, nullVectors, dim), captionNull: nullStats(s.captions, nullVectors, dim),
+      imagePeers: nullStats(s.images, librarySample(s.images, video ? video.itemRows : imageIds, dim), dim),
     };
   }
   return s.slots;
@@ -117,10 +122,10 @@ async function queryVector(s, terms) {
   for (const t of terms) {
     let v;
     if (t.kind === 'text') v = await s.model.embedTexts([t.value]);
-    else if (t.kind === 'image') v = await s.model.embedImages([await toBytes(t.value, 'query image')]);
+    else if (t.kind === 'image') v = await s.model.embedImages([await toBytes(t.value, 'query image')], { inputType: 'query' });
     else {
       if (!s.items.has(t.value)) throw new NotFoundError('NOT_FOUND', `no item '${t.value}' in the library`);
-      v = s.images.get(t.value);
+      v = s.images.get(posterRow(s.items.get(t.value)));
     }
     for (let d = 0; d < dim; d++) q[d] += t.weight * v[d];
   }
@@ -160,13 +165,13 @@ export async function searchLibrary(s, query, { k = 20, offset = 0, cutoff = 'au
   const q = await queryVector(s, normalized);
   const textOnly = normalized.every((t) => t.kind === 'text');
   const nullVectors = await nullEmbeddings(s);
-  const { imageIds, captionOf, imageNull, captionNull, imagePeers } = slotMaps(s, nullVectors);
+  const { imageIds, owner, video, captionOf, imageNull, captionNull, imagePeers } = slotMaps(s, nullVectors);
   const imageScores = s.images.scoreAll(q);
   // Text queries meet captions in text space; an image query has a caption side only when every
   // image in it is a library item with a caption (README "Relevance").
   const captionQuery = textOnly ? q : queryCaptionVector(s, normalized);
   const captionScores = captionQuery && s.captions.size ? s.captions.scoreAll(captionQuery) : new Float32Array(0);
-  const libImage = robustStats(imageScores, opts.minLibrary);
+  const libImage = robustStats(video ? itemScores(imageScores, video) : imageScores, opts.minLibrary);
   const libCaption = robustStats(captionScores, opts.minLibrary);
   // A text query's own null (text–text scores are judged from both sides, README "Relevance").
   const qNull = textOnly && captionScores.length ? queryNull(q, nullVectors, s.modelInfo.dim) : null;
@@ -185,7 +190,7 @@ export async function searchLibrary(s, query, { k = 20, offset = 0, cutoff = 'au
   for (let i = 0; i < n; i++) {
     const cs = captionScores.length ? captionOf[i] : -1;
     if (target === 'captions' && cs < 0) continue;
-    if (keep && !keep(s.items.get(imageIds[i]))) continue;
+    if (keep && !keep(s.items.get(owner[i]))) continue;
     eligible[i] = 1;
     count++;
     const cos = imageScores[i];
@@ -207,7 +212,7 @@ export async function searchLibrary(s, query, { k = 20, offset = 0, cutoff = 'au
       zCaption[i] = libC[i];
       // The query photo itself first, then its copies, then the rest: a caption never drags a photo
       // below its own copy.
-      first[i] = selfIds.has(imageIds[i]) ? 2 : cos >= opts.copy ? 1 : 0;
+      first[i] = selfIds.has(owner[i]) ? 2 : cos >= opts.copy ? 1 : 0;
       if (first[i]) relImage = true;
     }
     // The score is the fused cosine (0.7 · image + 0.3 · caption by default): what the ranking means,
@@ -217,20 +222,24 @@ export async function searchLibrary(s, query, { k = 20, offset = 0, cutoff = 'au
     relevant[i] = opts.off ? 0 : (useImage && relImage) || (useCaption && relCaption) ? 1 : 0;
     if (Number.isNaN(score[i])) score[i] = -Infinity;
   }
+  // A video is one item: its best frame (video_search.js).
+  if (video) count = collapseVideos(video, { score, relevant, first, eligible });
   const want = Math.min(offset + k, count);
   const top = topIndices(score, eligible, want, first, relevant);
   const num = (x) => (Number.isFinite(x) ? x : null);
   const results = top.slice(offset).map((i) => {
     const cs = captionOf[i];
     const hasCaption = cs >= 0 && captionScores.length > 0;
+    const item = s.items.get(owner[i]);
     return {
-      id: imageIds[i],
+      id: owner[i],
+      ...resultFields(video, i, imageScores, item),
       score: score[i],
       imageScore: imageScores[i],
       captionScore: hasCaption ? captionScores[cs] : null,
       relevant: relevant[i] === 1,
       evidence: { image: num(zImage[i]), caption: hasCaption ? num(zCaption[i]) : null, library: { image: num(libI[i]), caption: hasCaption ? num(libC[i]) : null } },
-      meta: structuredClone(s.items.get(imageIds[i])),
+      meta: structuredClone(item),
     };
   });
   return { total: count, results };
@@ -246,20 +255,25 @@ export async function tagItems(s, labels, { threshold = 0.5 } = {}) {
   const lv = await s.model.embedTexts(labels);
   const scale = s.model.info?.logitScale ?? 100;
   const perLabel = labels.map((_, j) => s.images.scoreAll(lv.subarray(j * dim, (j + 1) * dim)));
-  const ids = s.images.ids();
-  return ids.map((id, i) => {
-    const logits = perLabel.map((scores) => scores[i] * scale);
+  // one entry per item: a video's score for a label is its best frame's
+  return itemSlotGroups(s.items, s.images.ids()).map(([id, slots]) => {
+    const cosines = perLabel.map((scores) => Math.max(...slots.map((i) => scores[i])));
+    const logits = cosines.map((c) => c * scale);
     const m = Math.max(...logits);
     const e = logits.map((x) => Math.exp(x - m));
     const z = e.reduce((a, b) => a + b, 0);
-    const tags = labels.map((label, j) => ({ label, score: e[j] / z, cosine: perLabel[j][i] })).filter((t) => t.score >= threshold).sort((a, b) => b.score - a.score);
+    const tags = labels.map((label, j) => ({ label, score: e[j] / z, cosine: cosines[j] })).filter((t) => t.score >= threshold).sort((a, b) => b.score - a.score);
     return { id, tags };
   });
 }
 
 /** Near-duplicate groups: items whose images are at cosine >= threshold, transitively. */
 export function dupeGroups(s, { threshold = 0.95 } = {}) {
-  const ids = s.images.ids();
+  // A video takes part through its poster frame only (its own frames are near copies of each other).
+  const all = s.images.ids();
+  const video = videoSlots(s.items, all);
+  const ids = video ? video.itemRows : all;
+  const near16 = video ? standInNeighbours(s.images, all, video) : (id) => s.images.search(s.images.get(id), 16);
   const parent = new Map(ids.map((id) => [id, id]));
   const find = (x) => {
     while (parent.get(x) !== x) {
@@ -269,7 +283,7 @@ export function dupeGroups(s, { threshold = 0.95 } = {}) {
     return x;
   };
   for (const id of ids) {
-    const { ids: near, scores } = s.images.search(s.images.get(id), 16);
+    const { ids: near, scores } = near16(id);
     near.forEach((other, j) => {
       if (other !== id && scores[j] >= threshold) parent.set(find(other), find(id));
     });
@@ -280,5 +294,6 @@ export function dupeGroups(s, { threshold = 0.95 } = {}) {
     if (!groups.has(r)) groups.set(r, []);
     groups.get(r).push(id);
   }
-  return [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort());
+  const name = video ? new Map(all.map((row, i) => [row, video.owner[i]])) : null;
+  return [...groups.values()].filter((g) => g.length > 1).map((g) => (name ? g.map((row) => name.get(row)) : g).sort());
 }

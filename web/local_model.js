@@ -30,6 +30,23 @@ function l2normalize(data, rows, dim) {
   return data;
 }
 
+// The vision input's edge and the text tower's token length as config.json states them (what PDF
+// pages are rendered and their text cut for); absent fields stay absent.
+function inputSizes(configText) {
+  let c;
+  try {
+    c = JSON.parse(configText);
+  } catch {
+    return {};
+  }
+  const out = {};
+  const edge = c?.vision_config?.image_size;
+  const tokens = c?.text_config?.max_position_embeddings;
+  if (Number.isInteger(edge) && edge > 0) out.imageSize = edge;
+  if (Number.isInteger(tokens) && tokens > 0) out.maxTextTokens = tokens;
+  return out;
+}
+
 export class LocalModel {
   #source;
   #opts;
@@ -98,6 +115,7 @@ export class LocalModel {
       logitScale: config.logitScale,
       logitBias: config.logitBias,
       calibrated: config.calibrated,
+      ...inputSizes(files.config),
     };
     return new LocalModel(src, { backend, requested: backend, dtype, onProgress, batchSize }, files, ortModule, info, { padding: config.padding, padId: config.padId });
   }

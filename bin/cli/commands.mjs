@@ -48,10 +48,12 @@ export const COMMANDS = [
   {
     name: 'index',
     synopsis: 'clipfind index --model DIR --library FILE [--captions FILE.json] PATH...',
-    summary: 'add images (files or folders, recursive) to a library',
+    summary: 'add images, videos and PDFs (files or folders, recursive) to a library',
     options: { model, library, captions: { type: 'string', arg: 'FILE.json', help: 'captions: {"path or id": "caption"}' }, backend },
     positionals: true,
-    notes: ['Prints {"added", "skipped", "failed": [{"path", "error"}]}; progress on stderr. Unchanged files are skipped.'],
+    notes: ['Prints {"added", "skipped", "failed": [{"path", "error"}]}; progress on stderr. Unchanged files are skipped.',
+      'Videos (.mp4 .m4v .mov .webm .mkv) are read with ffmpeg: up to 64 frames each (one a second plus scene changes).',
+      'A PDF adds one item per page, id PATH#page=N (its text layer is the caption; at most 1000 pages per PDF).'],
     load: () => import('./library.mjs').then((m) => ({ run: m.index })),
   },
   {
@@ -62,7 +64,7 @@ export const COMMANDS = [
       library, model,
       k: { type: 'string', short: 'k', arg: 'N', help: 'number of results (default 10)' },
       'no-cutoff': { type: 'boolean', help: 'do not mark results as relevant or not' },
-      json: { type: 'boolean', help: 'print [{"id", "score", "imageScore", "captionScore", "relevant"}] instead of a table' },
+      json: { type: 'boolean', help: 'print [{"id", "kind", "time"?, "frameTime"?, "page"?, "score", "imageScore", "captionScore", "relevant"}] instead of a table' },
       backend,
     },
     positionals: true,

@@ -10,8 +10,9 @@ import { imageBench } from './image_bench.mjs';
 import { modelBench } from './model_bench.mjs';
 import { libraryBench } from './library_bench.mjs';
 import { memoryBench } from './memory_bench.mjs';
+import { multiVectorBench } from './multi_vector_bench.mjs';
 
-const sections = { index: indexBench, memory: memoryBench, tokenizer: tokenizerBench, image: imageBench, library: libraryBench, model: modelBench };
+const sections = { index: indexBench, memory: memoryBench, tokenizer: tokenizerBench, image: imageBench, library: libraryBench, model: modelBench, multivector: multiVectorBench };
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const [name, run] of Object.entries(sections)) {
   if (only.length && !only.includes(name)) continue;

@@ -161,7 +161,7 @@ test('clipfind index/search/remove/tag/dupes: the library contracts', async () =
   assert.equal(search.status, 0, search.stderr);
   const rows = JSON.parse(search.stdout);
   assert.equal(rows.length, 2);
-  for (const r of rows) assert.deepEqual(Object.keys(r), ['id', 'score', 'imageScore', 'captionScore', 'relevant']);
+  for (const r of rows) assert.deepEqual(Object.keys(r), ['id', 'kind', 'score', 'imageScore', 'captionScore', 'relevant']);
   assert.ok(rows[0].score >= rows[1].score);
   const byId = JSON.parse(run('search', '--library', lib, '--model', model, '--json', '--no-cutoff', '--backend', 'wasm', 'id:a.png').stdout);
   assert.equal(byId[0].id, 'a.png');

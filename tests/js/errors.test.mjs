@@ -31,7 +31,7 @@ test('every code maps to its class, whose name err.name is; ABORTED is named Abo
   const classOf = {
     INVALID_ARGUMENT: 'InvalidInputError', NOT_FOUND: 'NotFoundError', CORRUPT_DATA: 'CorruptDataError', INVALID_MODEL: 'ModelFileError',
     INVALID_IMAGE: 'ImageError', CLOSED: 'ClosedError', ABORTED: 'AbortError', MODEL_MISMATCH: 'ModelMismatchError',
-    OUT_OF_MEMORY: 'ClipfindError', NETWORK: 'ClipfindError',
+    OUT_OF_MEMORY: 'ClipfindError', NETWORK: 'ClipfindError', INVALID_PDF: 'DocumentError', PDF_ENCRYPTED: 'DocumentError',
   };
   for (const [code, name] of Object.entries(classOf)) {
     const err = makeError(code, 'x');

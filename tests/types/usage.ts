@@ -18,6 +18,9 @@ async function main(bytes: Uint8Array): Promise<void> {
   const first: LibraryResult | undefined = results[0];
   console.log(total, first?.score, first?.captionScore ?? 'no caption', first?.meta.dateTaken);
   await lib.search([{ text: 'dog', weight: 2 }, { id: 'a.jpg', weight: -1 }, { image: bytes }]);
+  await lib.add([{ id: 'clip.mp4', video: bytes }], { video: { maxFrames: 32 }, onProgress: (p) => console.log(p.video?.stage, p.video?.done) });
+  const moment = (await lib.search('red car')).results.find((r) => r.kind === 'video');
+  console.log(moment?.time?.toFixed(1), moment?.frameTime, moment?.meta.posterTime);
   const groups: string[][] = lib.dupes({ threshold: 0.9 });
   const tags = await lib.tag(['car', 'dog'], { apply: true });
   console.log(groups.length, tags[0]?.tags[0]?.label, DEFAULT_WEIGHTS.image, NEUTRAL_PROMPTS.length, parseQuery('x')[0]?.weight);

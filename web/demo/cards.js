@@ -3,20 +3,25 @@
 import { el } from './dom.js';
 import { photoUrl } from './photos.js';
 import { audioPlayer } from './sounds.js';
+import { clock, videoThumb } from './video_card.js';
 
 /**
  * A card for a library item. `primary` is what Enter (and a click) does, with its label;
  * `preview` is what Space (and the card's preview button) does.
  */
-export async function card(item, { primary, primaryLabel, preview, score = null, dim = false, testid = 'result' }) {
+export async function card(item, { primary, primaryLabel, preview, score = null, dim = false, testid = 'result', time, frameTime }) {
   const name = item.fileName ?? item.id;
-  const sound = item.kind === 'audio';
-  const img = sound ? el('span', { className: 'sound-icon', textContent: '♪', attrs: { 'aria-hidden': 'true' } }) : el('img', { alt: '', loading: 'lazy', decoding: 'async' });
   const src = await photoUrl(item.id);
-  if (src && !sound) img.src = src;
+  const sound = item.kind === 'audio';
+  // a video shows the frame that matched (or its poster frame) and a time badge (video_card.js); a sound a note (and a player below)
+  const img = item.kind === 'video' ? videoThumb(src, frameTime ?? item.posterTime)
+    : sound ? el('span', { className: 'sound-icon', textContent: '♪', attrs: { 'aria-hidden': 'true' } })
+    : el('img', { alt: '', loading: 'lazy', decoding: 'async' });
+  if (item.kind !== 'video' && !sound && src) img.src = src;
   else if (!src) img.classList.add('missing');
+  const badge = item.kind === 'video' ? el('span', { className: 'time-badge', dataset: { testid: 'time-badge' }, textContent: `▶ ${clock(time ?? item.duration ?? 0)}` }) : null;
   const caption = item.caption ? el('span', { className: 'caption', textContent: item.caption }) : null;
-  const main = el('button', { type: 'button', className: 'photo', tabIndex: -1, attrs: { 'aria-label': `${name}${dim ? ', less relevant' : ''}: ${primaryLabel}` } }, img);
+  const main = el('button', { type: 'button', className: 'photo', tabIndex: -1, attrs: { 'aria-label': `${name}${dim ? ', less relevant' : ''}: ${primaryLabel}` } }, img, badge);
   main.addEventListener('click', () => primary(item));
   main.addEventListener('keydown', (e) => {
     if (e.key === ' ' && !e.repeat) {

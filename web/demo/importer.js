@@ -9,6 +9,7 @@ import { pageState, say, setState } from './state.js';
 const AUDIO_RE = /\.(wav|flac|mp3|ogg|oga|opus|m4a)$/i; // sounds (web/demo/sounds.js): the library's audio model
 
 const IMAGE_RE = /\.(jpe?g|png|gif|bmp|webp|heic|heif|avif|tiff?)$/i;
+const VIDEO_RE = /\.(mp4|m4v|mov|webm|mkv)$/i; // the library samples their frames (README "Videos")
 const SIDE_RE = /(^|\/)captions\.(json|csv)$/i;
 // A long import saves the library every CHECKPOINT_MS or CHECKPOINT_ITEMS new photos, so closing the
 // tab (or a crash) loses at most the photos since the last checkpoint; re-importing skips saved ones.
@@ -55,6 +56,10 @@ async function collectItems(files, failures) {
     if (SIDE_RE.test(path)) continue;
     if (AUDIO_RE.test(path) || (file.type || '').startsWith('audio/')) {
       items.push({ id: path, audio: file, meta: { addedAt } });
+      continue;
+    }
+    if (VIDEO_RE.test(path) || (file.type || '').startsWith('video/')) {
+      items.push({ id: path, video: file, caption: captions[path], meta: { addedAt } });
       continue;
     }
     if (!IMAGE_RE.test(path) && !(file.type || '').startsWith('image/')) {
@@ -145,7 +150,7 @@ export async function runImport(items, failures, { storePhotos = true, verb = 'A
       // The originals are kept before the checkpoint that lists them (a saved photo always has one).
       const keep = async (replaced, failed = new Set()) => {
         if (!storePhotos) return;
-        for (const it of chunk) if (lib.has(it.id) && !failed.has(it.id) && (replaced || !had.has(it.id))) await storePhoto(it.id, it.image ?? it.audio);
+        for (const it of chunk) if (lib.has(it.id) && !failed.has(it.id) && (replaced || !had.has(it.id))) await storePhoto(it.id, it.image ?? it.video ?? it.audio);
       };
       let s;
       try {
@@ -212,20 +217,20 @@ function showFailures(failures) {
   $('failures-summary').textContent = `${failures.length} file(s) could not be added — show which and why`;
 }
 
-/** The built-in sample gallery: progress shows at once, while its 200 files are fetched. */
+/** The built-in sample gallery: progress shows at once, while its 200 photos and 2 videos are fetched. */
 export function importSample() {
-  return enqueue(200, async () => {
+  return enqueue(202, async () => {
     startProgress('Fetching the sample gallery…');
     setState('importing', 'Fetching the sample gallery…');
     const base = new URL('../../models/tiny/gallery/', import.meta.url);
     const manifest = await (await fetch(new URL('manifest.json', base))).json();
     const files = [new File([await (await fetch(new URL(manifest.captions, base))).blob()], 'captions.json')];
     let fetched = 0;
-    const names = [...manifest.files];
+    const names = [...manifest.files, ...(manifest.videos ?? [])];
     const fetchOne = async (name) => {
       const blob = await (await fetch(new URL(name, base))).blob();
       $('progress-text').textContent = `Fetching the sample gallery: ${++fetched} of ${names.length}`;
-      return new File([blob], name, { type: name.endsWith('.png') ? 'image/png' : 'image/jpeg' });
+      return new File([blob], name, { type: name.endsWith('.png') ? 'image/png' : name.endsWith('.webm') ? 'video/webm' : 'image/jpeg' });
     };
     // A few requests at a time: fast, and the order of the gallery is kept.
     const out = new Array(names.length);

@@ -4,11 +4,13 @@ import { app, libraryChanged } from './app.js';
 import { $ } from './dom.js';
 import { explain } from './messages.js';
 import { photoUrl } from './photos.js';
+import { playFrom } from './video_card.js';
 
 let list = []; // the ids of the view the preview was opened from
 let index = 0;
 let opener = null;
 let moreLikeThis = () => {};
+let startAt = new Map(); // id -> seconds: where a video opened from a search result starts
 
 const when = (iso) => {
   if (!iso) return 'unknown';
@@ -21,9 +23,13 @@ async function show() {
   const it = app.library?.get(id);
   if (!it) return close();
   const src = await photoUrl(id);
-  $('lb-img').src = src;
+  const video = it.kind === 'video';
+  $('lb-video').pause();
+  $('lb-video').hidden = true;
+  if (video && src) playFrom($('lb-video'), src, startAt.get(id) ?? 0);
+  $('lb-img').src = video ? '' : src;
   $('lb-img').alt = it.caption ? `${it.fileName}: ${it.caption}` : it.fileName;
-  $('lb-img').hidden = !src;
+  $('lb-img').hidden = !src || video;
   $('lb-title').textContent = it.fileName;
   $('lb-taken').textContent = it.dateTaken ? when(it.dateTaken) : 'unknown (no date in the file)';
   $('lb-added').textContent = it.addedAt ? when(it.addedAt) : 'unknown';
@@ -36,8 +42,12 @@ async function show() {
   $('lightbox').dataset.id = id;
 }
 
-/** Opens the preview of `id`; `ids` is the list it belongs to (for previous/next). */
-export async function openPreview(id, ids = [id]) {
+/**
+ * Opens the preview of `id`; `ids` is the list it belongs to (for previous/next); a video plays from
+ * `time` seconds (the moment a search found).
+ */
+export async function openPreview(id, ids = [id], time = undefined) {
+  startAt = new Map(time === undefined ? [] : [[id, time]]);
   list = ids.includes(id) ? ids : [id];
   index = list.indexOf(id);
   opener = document.activeElement;
@@ -47,6 +57,7 @@ export async function openPreview(id, ids = [id]) {
 }
 
 function close() {
+  $('lb-video').pause();
   if ($('lightbox').open) $('lightbox').close();
 }
 

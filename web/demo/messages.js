@@ -13,6 +13,10 @@ const PLAIN = {
   BACKEND_UNAVAILABLE: 'this browser cannot run the model here',
   INVALID_MODEL: 'the model files are not usable',
   QUOTA: 'there is not enough room to keep it on this device',
+  INVALID_VIDEO: 'this video is damaged or not a video this page can read',
+  UNSUPPORTED_VIDEO: 'this browser cannot decode this kind of video',
+  EMPTY_VIDEO: 'this video is empty',
+  NO_VIDEO_DECODER: 'this browser cannot decode videos (no WebCodecs)',
 };
 
 /** { text, details } for an error: plain words first, the code and raw message as details. */

@@ -4,6 +4,7 @@
 import { parseQuery } from '../index.js';
 import { app } from './app.js';
 import { card } from './cards.js';
+import { clock } from './video_card.js';
 import { $ } from './dom.js';
 import { explain } from './messages.js';
 import { tooLong } from './model_hint.js';
@@ -118,10 +119,13 @@ async function showPage(mine, q) {
   q.ids.push(...results.map((r) => r.id));
   q.total = total;
   const ids = q.ids;
+  // A video result opens at the moment found (Enter, a click and Space alike).
   const make = (r) => card(r.meta, {
-    primary: (it) => actions.more(it.id),
-    primaryLabel: 'more like this',
-    preview: (it) => actions.preview(it.id, ids),
+    primary: r.kind === 'video' ? (it) => actions.preview(it.id, ids, r.time) : (it) => actions.more(it.id),
+    primaryLabel: r.kind === 'video' ? `play from ${clock(r.time)}` : 'more like this',
+    preview: (it) => actions.preview(it.id, ids, r.time),
+    time: r.time,
+    frameTime: r.frameTime,
     score: `score ${r.score.toFixed(3)}`,
     dim: !r.relevant,
   });

@@ -1,5 +1,6 @@
 // Runs tests/tools/pil_reference.py with Debian's python (python3-pil, python3-numpy).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,10 +20,28 @@ export function generateImages() {
 
 /** PIL + HF-steps reference pixels (HWC uint8) per image for a preprocessor config object. */
 export function pilReference(config, files) {
+  const { dir, args } = referenceJob(config, files);
+  return readReferences(dir, execFileSync(python, args, { encoding: 'utf8', maxBuffer: 1 << 26 }));
+}
+
+/**
+ * The same in a child process that runs while the caller goes on: several configs' references are
+ * computed at once (PIL's resize of a 1×5000 image to a 224 shortest edge alone takes seconds).
+ */
+export async function pilReferenceAsync(config, files) {
+  const { dir, args } = referenceJob(config, files);
+  const { stdout } = await promisify(execFile)(python, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return readReferences(dir, stdout);
+}
+
+function referenceJob(config, files) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'clipfind-ref-'));
   const cfgPath = path.join(dir, 'preprocessor_config.json');
   writeFileSync(cfgPath, JSON.stringify(config));
-  const out = execFileSync(python, [script, 'ref', cfgPath, dir, ...files], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return { dir, args: [script, 'ref', cfgPath, dir, ...files] };
+}
+
+function readReferences(dir, out) {
   const refs = new Map();
   for (const line of out.trim().split('\n')) {
     const { image, width, height } = JSON.parse(line);
