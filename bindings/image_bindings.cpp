@@ -95,8 +95,9 @@ val ranges(const std::vector<ByteRange>& rs) {
   return a;
 }
 
-val hevcPlan(const HevcPlan& p) {
+val codedPlan(const CodedPlan& p) {
   val v = val::object();
+  v.set("codec", std::string(p.codec == Codec::Av1 ? "av1" : "hevc"));
   v.set("columns", p.columns);
   v.set("rows", p.rows);
   v.set("width", p.width);
@@ -104,9 +105,9 @@ val hevcPlan(const HevcPlan& p) {
   v.set("tileWidth", p.tile_width);
   v.set("tileHeight", p.tile_height);
   val tiles = val::array();
-  for (const HevcTile& t : p.tiles) {
+  for (const CodedTile& t : p.tiles) {
     val o = val::object();
-    o.set("parameterSets", ranges(t.parameter_sets));
+    o.set("config", ranges(t.config));
     o.set("data", ranges(t.data));
     o.set("nalLengthSize", t.nal_length_size);
     o.set("primaries", t.primaries);
@@ -131,7 +132,7 @@ val foreignHeader(uintptr_t ptr, size_t len, double max_pixels) {
     v.set("height", double(h.height));
     v.set("orientation", h.orientation);
     v.set("animated", h.animated);
-    if (h.hevc.direct) v.set("hevc", hevcPlan(h.hevc));
+    if (h.plan.direct) v.set("plan", codedPlan(h.plan));
     return v;
   });
 }

@@ -6,6 +6,10 @@
 // taken from the first origin instead of https://huggingface.co (same paths), and the page's CSP
 // connect-src allowing those origins (a mirror that redirects to its storage lists that host too)
 // instead of the hub's hosts.
+//
+// Remote model hook: CLIPFIND_REMOTE_HOST=https://api.voyageai.com serves the page with that origin
+// added to connect-src, so the demo's opt-in Voyage model can reach it. Without it the page's policy
+// blocks every origin but this one and the model hub: the demo cannot send photos anywhere.
 import http from 'node:http';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -39,10 +43,12 @@ export function parseModelHosts(value) {
   return list.map((o) => o.replace(/\/$/, ''));
 }
 
-// The demo page and the catalog as served for a mirror (modelHosts) or as shipped (none).
-function rewritten(rel, modelHosts) {
+// The demo page and the catalog as served for a mirror (modelHosts) or a remote model's origin
+// (remoteHosts), or as shipped (neither).
+function rewritten(rel, modelHosts, remoteHosts = []) {
+  if (!modelHosts.length && !remoteHosts.length) return null;
+  if (rel === 'web/demo/index.html') return demoPage(modelHosts, remoteHosts);
   if (!modelHosts.length) return null;
-  if (rel === 'web/demo/index.html') return demoPage(modelHosts);
   if (rel === 'models/catalog.json') {
     const catalog = JSON.parse(readFileSync(path.join(root, rel), 'utf8'));
     for (const m of catalog.models) if (m.baseUrl.startsWith(`${HUB}/`)) m.baseUrl = modelHosts[0] + m.baseUrl.slice(HUB.length);
@@ -51,28 +57,30 @@ function rewritten(rel, modelHosts) {
   return null;
 }
 
-function demoPage(modelHosts) {
-  const html = readFileSync(path.join(root, 'web/demo/index.html'), 'utf8');
-  if (!modelHosts.length) return html;
+function demoPage(modelHosts, remoteHosts = []) {
+  let html = readFileSync(path.join(root, 'web/demo/index.html'), 'utf8');
+  if (!modelHosts.length && !remoteHosts.length) return html;
   if (!html.includes(`connect-src 'self' blob: data: ${HUB_HOSTS};`)) throw new Error('web/demo/index.html: connect-src does not list the hub hosts the mirror hook replaces');
-  return html.replace(`connect-src 'self' blob: data: ${HUB_HOSTS};`, `connect-src 'self' blob: data: ${modelHosts.join(' ')};`);
+  const hosts = [...(modelHosts.length ? modelHosts : [HUB_HOSTS]), ...remoteHosts];
+  html = html.replace(`connect-src 'self' blob: data: ${HUB_HOSTS};`, `connect-src 'self' blob: data: ${hosts.join(' ')};`);
+  return html;
 }
 
-/** The demo's Content-Security-Policy (its meta tag, with the mirror's hosts when given). */
-export function demoPolicy(modelHosts = []) {
-  return /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(demoPage(modelHosts))[1];
+/** The demo's Content-Security-Policy (its meta tag, with the mirror's and remote model's hosts when given). */
+export function demoPolicy(modelHosts = [], remoteHosts = []) {
+  return /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(demoPage(modelHosts, remoteHosts))[1];
 }
 
 /**
- * @param {{roots?: string[], isolation?: boolean, modelHosts?: string[]}} [options] top-level folders
+ * @param {{roots?: string[], isolation?: boolean, modelHosts?: string[], remoteHosts?: string[]}} [options] top-level folders
  *   served (tests add their own pages); isolation: false behaves like a plain static host without
- *   COOP/COEP; modelHosts: the mirror hook (see above)
+ *   COOP/COEP; modelHosts: the mirror hook; remoteHosts: the remote model hook (see above)
  */
-export function createServer({ roots = ['web', 'models'], isolation = true, modelHosts = [] } = {}) {
+export function createServer({ roots = ['web', 'models'], isolation = true, modelHosts = [], remoteHosts = [] } = {}) {
   // A worker started from its own URL takes its policy from its response, not from the page's meta
   // tag: scripts under web/ carry the demo's policy as a header, so the model worker (which downloads
   // the models) is held to the same connect-src on a first visit too.
-  const policy = demoPolicy(modelHosts);
+  const policy = demoPolicy(modelHosts, remoteHosts);
   return http.createServer((req, res) => {
     const headers = isolation ? {
       'Cross-Origin-Opener-Policy': 'same-origin',
@@ -112,7 +120,7 @@ export function createServer({ roots = ['web', 'models'], isolation = true, mode
       return;
     }
     const type = types[path.extname(file)] ?? 'application/octet-stream';
-    const body = rewritten(path.relative(root, file).split(path.sep).join('/'), modelHosts);
+    const body = rewritten(path.relative(root, file).split(path.sep).join('/'), modelHosts, remoteHosts);
     if (body !== null) {
       res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache' });
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -127,16 +135,18 @@ export function createServer({ roots = ['web', 'models'], isolation = true, mode
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const port = Number(process.env.PORT ?? 8080);
-  let modelHosts;
+  let modelHosts, remoteHosts;
   try {
     modelHosts = parseModelHosts(process.env.CLIPFIND_MODEL_HOST);
+    remoteHosts = parseModelHosts(process.env.CLIPFIND_REMOTE_HOST);
   } catch (err) {
     console.error(err.message);
     process.exit(2);
   }
-  const server = createServer({ modelHosts });
+  const server = createServer({ modelHosts, remoteHosts });
   server.listen(port, '127.0.0.1', () => {
     const mirror = modelHosts.length ? `\nmodels from ${modelHosts[0]} (the page may connect to ${modelHosts.join(', ')})` : '';
-    console.log(`clipfind demo: http://127.0.0.1:${server.address().port}/web/demo/${mirror}`);
+    const remote = remoteHosts.length ? `\nthe page may send data to ${remoteHosts.join(', ')} (a remote model, after the user opts in)` : '';
+    console.log(`clipfind demo: http://127.0.0.1:${server.address().port}/web/demo/${mirror}${remote}`);
   });
 }

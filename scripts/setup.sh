@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # sentencepiece: spm_train/spm_encode, the reference for the SentencePiece tokenizer tests.
 # python3-pil, python3-numpy: the PIL reference of the image tests; libheif-examples (heif-convert): the
-# HEIC/AVIF reference; chromium: browser tests; ffmpeg: video and audio decoding in Node and the CLI.
+# HEIC/AVIF reference; chromium: browser tests; ffmpeg: video and audio decoding in Node and the CLI;
+# curl, xz-utils: dav1d's Debian source for the AV1 decoder (scripts/dav1d-source.sh).
 packages=(cmake g++ clang bzip2 emscripten libstb-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev unicode-data sentencepiece
-          python3-pil python3-numpy libheif-examples chromium ffmpeg)
+          python3-pil python3-numpy libheif-examples chromium ffmpeg curl xz-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -29,7 +29,7 @@ export class DocumentError extends ClipfindError {}
 /**
  * A remote model's service (Voyage) refused or failed: REMOTE_UNAUTHORIZED (401/403),
  * REMOTE_BAD_REQUEST (400 and other 4xx), REMOTE_RATE_LIMITED / REMOTE_UNAVAILABLE (429 / 5xx after
- * the retries), REMOTE_BAD_RESPONSE, NETWORK. Messages never hold the API key.
+ * the retries), REMOTE_BAD_RESPONSE, REMOTE_UNREACHABLE. Messages never hold the API key.
  */
 export class RemoteError extends ClipfindError {}
 
@@ -93,6 +93,7 @@ const byCode = {
   REMOTE_RATE_LIMITED: RemoteError,
   REMOTE_UNAVAILABLE: RemoteError,
   REMOTE_BAD_RESPONSE: RemoteError,
+  REMOTE_UNREACHABLE: RemoteError,
   INVALID_VIDEO: VideoError,
   UNSUPPORTED_VIDEO: VideoError,
   EMPTY_VIDEO: VideoError,

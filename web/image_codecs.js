@@ -1,6 +1,7 @@
-// WebP, HEIC/HEIF and AVIF decoding: WebAssembly builds of libwebp (@jsquash/webp), libheif with
-// libde265 (libheif-js) and libavif with libaom (@jsquash/avif). Each is imported the first time a
-// file of its format appears, so JPEG/PNG-only use never loads them. The C++ core has already read
+// WebP, HEIC/HEIF and AVIF decoding: WebAssembly builds of libwebp (@jsquash/webp), libde265 and
+// libheif (libheif-js), dav1d (this package's web/wasm/dav1d.*) and libavif (@jsquash/avif, for the
+// AVIF files dav1d's path does not describe). Each is imported the first time a file of its format
+// appears, so JPEG/PNG-only use never loads them. The C++ core has already read
 // the header (src/image/formats.hpp: which decoder, size under the pixel limit, orientation); this
 // returns RGBA pixels that go through the same RGBA path as ImageData.
 import { ImageError } from './errors.js';
@@ -65,6 +66,11 @@ const decoders = {
     if (isNode) await mod.init(await nodeWasm('@jsquash/avif/codec/dec/avif_dec.wasm'));
     return mod.default;
   }),
+  // dav1d, built with this package (web/wasm/dav1d.*), and the driver that feeds it AVIF items.
+  av1: () => once('av1', async () => {
+    const { loadDav1d, decodeAv1Plan } = await import('./av1_decode.js');
+    return { D: await loadDav1d(), decodeAv1Plan };
+  }),
   // The single-file build: its .wasm is inlined, so it needs no URL of its own anywhere. With it,
   // this package's libde265 driver (imported here, so the app shell does not list it).
   heif: () => once('heif', async () => {
@@ -121,13 +127,24 @@ async function decodeHeif(L, bytes, name) {
  *   libde265 directly; libheif applies its own)
  */
 export async function decodeForeign(bytes, header) {
-  const { kind, name } = header;
+  const { name, plan } = header;
+  const fail = (why) => corrupt(name, why);
+  if (plan?.codec === 'av1') {
+    // AV1 planes from dav1d, converted as heif-convert does; irot/imir are then applied by the core.
+    // dav1d's frame size limit: a stream far larger than its item's ispe is refused before decoding.
+    const { D, decodeAv1Plan } = await decoders.av1().catch((err) => {
+      throw new ImageError('UNSUPPORTED_FORMAT', `the AVIF decoder (web/wasm/dav1d.wasm) could not be loaded (${err?.message ?? err})`, { cause: err });
+    });
+    const direct = decodeAv1Plan(D, bytes, plan, Math.min(2 ** 31 - 1, 4 * plan.tileWidth * plan.tileHeight), fail);
+    if (direct) return { ...direct, orientation: header.orientation };
+  }
+  const kind = plan?.codec === 'hevc' ? 'heif' : header.kind;
   const decode = await decoders[kind]();
   if (kind === 'heif') {
     // HEVC planes from libde265 with its filters on, converted as heif-convert does; irot/imir are
     // then applied by the core. What the plan does not cover, libheif decodes and turns itself.
     const { L, decodeHevcPlan } = decode;
-    const direct = header.hevc && decodeHevcPlan(L, bytes, header.hevc, (why) => corrupt(name, why));
+    const direct = plan?.codec === 'hevc' && decodeHevcPlan(L, bytes, plan, fail);
     if (direct) return { ...direct, orientation: header.orientation };
     return { ...(await decodeHeif(L, bytes, name)), orientation: 1 };
   }

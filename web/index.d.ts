@@ -178,11 +178,13 @@ export type LibraryAddItem = {
   caption?: string;
   /** Saved with the item as JSON; `tags` must be string[], `dateTaken` a string. */
   meta?: Record<string, unknown>;
+  pdf?: never;
 } | {
   /** The document's id; its pages become items `<id>#page=<n>` (1-based), kind 'page'. */
   id: string;
   /** A PDF file: each page is rendered (2× the model's input edge) and its text layer is the page's caption. */
   pdf: Uint8Array | ArrayBuffer | Blob;
+  image?: never;
   /** Saved with every page (beside kind, document, documentHash, page, pages, width, height). */
   meta?: Record<string, unknown>;
 };
@@ -210,7 +212,11 @@ export interface AddOptions {
   signal?: AbortSignal;
   batchSize?: number;
   /** PDFs: pages added per file (default 1000); past it the file fails with PDF_TOO_MANY_PAGES and its first maxPages pages are in. */
-  pdf?: { maxPages?: number };
+  pdf?: {
+    maxPages?: number;
+    /** Each page added (or unchanged but re-rendered), with its rendered JPEG: e.g. to keep as a thumbnail. */
+    onPage?: (page: { id: string; document: string; page: number; image: Uint8Array }) => void | Promise<void>;
+  };
   /** How videos are sampled (README "Videos"). */
   video?: VideoOptions;
 }
@@ -537,7 +543,7 @@ export type ErrorCode =
   | 'UNSUPPORTED_FORMAT' | 'IMAGE_TOO_LARGE' | 'MODEL_MISMATCH' | 'ABORTED' | 'BACKEND_UNAVAILABLE'
   | 'NETWORK' | 'DATABASE' | 'STORAGE' | 'OUT_OF_MEMORY' | 'INTERNAL'
   | 'INVALID_PDF' | 'PDF_ENCRYPTED' | 'PDF_TOO_MANY_PAGES' | 'PDF_PAGE' | 'PDF_UNAVAILABLE'
-  | 'REMOTE_UNAUTHORIZED' | 'REMOTE_BAD_REQUEST' | 'REMOTE_RATE_LIMITED' | 'REMOTE_UNAVAILABLE' | 'REMOTE_BAD_RESPONSE';
+  | 'REMOTE_UNAUTHORIZED' | 'REMOTE_BAD_REQUEST' | 'REMOTE_RATE_LIMITED' | 'REMOTE_UNAVAILABLE' | 'REMOTE_BAD_RESPONSE' | 'REMOTE_UNREACHABLE';
 
 /** Every error clipfind throws; `code` is stable, `message` is for people. */
 export declare class ClipfindError extends Error {
@@ -555,7 +561,7 @@ export declare class ModelFileError extends ClipfindError {}
 export declare class ImageError extends ClipfindError {}
 /** A PDF: INVALID_PDF (damaged, not a PDF), PDF_ENCRYPTED, PDF_TOO_MANY_PAGES (over pdf.maxPages), PDF_PAGE (one page failed), PDF_UNAVAILABLE (pdf.js could not load). Messages start with the file's id. */
 export declare class DocumentError extends ClipfindError {}
-/** A remote model's service: REMOTE_UNAUTHORIZED (401/403), REMOTE_BAD_REQUEST (other 4xx), REMOTE_RATE_LIMITED / REMOTE_UNAVAILABLE (429 / 5xx after retries), REMOTE_BAD_RESPONSE, NETWORK. Never holds the API key. */
+/** A remote model's service: REMOTE_UNAUTHORIZED (401/403), REMOTE_BAD_REQUEST (other 4xx), REMOTE_RATE_LIMITED / REMOTE_UNAVAILABLE (429 / 5xx after retries), REMOTE_BAD_RESPONSE, REMOTE_UNREACHABLE. Never holds the API key. */
 export declare class RemoteError extends ClipfindError {}
 /** A video could not be read (INVALID_VIDEO, UNSUPPORTED_VIDEO, EMPTY_VIDEO, NO_VIDEO_DECODER); the message names the file. */
 export declare class VideoError extends ClipfindError {}

@@ -43,9 +43,10 @@ export const hasPdf = (items) => Array.isArray(items) && items.some((it) => it &
 
 /**
  * add() for a batch with PDFs: plain items first, then each PDF page batch by page batch. Progress
- * counts pages (a PDF counts as its pages once it is opened). Options: `pdf.maxPages` (default 1000).
+ * counts pages (a PDF counts as its pages once it is opened). Options: `pdf.maxPages` (default 1000),
+ * `pdf.onPage({ id, document, page, image })`: each rendered page's JPEG (the demo keeps it as the thumbnail).
  */
-export async function addWithPdfs(s, items, { onProgress, signal, batchSize = 16, pdf: { maxPages } = {} } = {}) {
+export async function addWithPdfs(s, items, { onProgress, signal, batchSize = 16, video, pdf: { maxPages, onPage } = {} } = {}) {
   const budget = checkMaxPages(maxPages);
   const summary = { added: 0, updated: 0, skipped: 0, failed: [] };
   const merge = (part) => {
@@ -69,14 +70,14 @@ export async function addWithPdfs(s, items, { onProgress, signal, batchSize = 16
   const tick = (n) => { done += n; report(); };
   if (plain.length) {
     const base = done;
-    merge(await addItems(s, plain, { onProgress: onProgress && ((p) => { done = base + p.done; report(); }), signal, batchSize }));
+    merge(await addItems(s, plain, { onProgress: onProgress && ((p) => { done = base + p.done; report(); }), signal, batchSize, video }));
   }
   report();
   for (const doc of docs) {
     if (signal?.aborted) throw new AbortError('indexing was cancelled');
     let opened = false;
     try {
-      merge(await addDocument(s, doc, { budget, batchSize, signal, onPages: (n) => { opened = true; total += n - 1; report(); }, tick }));
+      merge(await addDocument(s, doc, { budget, batchSize, signal, onPage, onPages: (n) => { opened = true; total += n - 1; report(); }, tick }));
     } catch (error) {
       if (error instanceof AbortError) throw error;
       summary.failed.push({ id: doc?.id, error });
@@ -87,7 +88,7 @@ export async function addWithPdfs(s, items, { onProgress, signal, batchSize = 16
   return summary;
 }
 
-async function addDocument(s, doc, { budget, batchSize, signal, onPages, tick }) {
+async function addDocument(s, doc, { budget, batchSize, signal, onPage, onPages, tick }) {
   if (typeof doc.id !== 'string' || !doc.id) throw new InvalidInputError('INVALID_ARGUMENT', 'item.id must be a non-empty string');
   if (doc.image !== undefined) throw new InvalidInputError('INVALID_ARGUMENT', `${doc.id}: an item has either image or pdf, not both`);
   const bytes = await toBytes(doc.pdf, `${doc.id}: item.pdf`);
@@ -130,13 +131,21 @@ async function addDocument(s, doc, { budget, batchSize, signal, onPages, tick })
         }
       }
       const part = await addItems(s, pages, { signal, batchSize });
+      if (onPage) {
+        const failedIds = new Set(part.failed.map((f) => f.id));
+        for (const p of pages) if (!failedIds.has(p.id) && s.items.has(p.id)) await onPage({ id: p.id, document: doc.id, page: p.meta.page, image: p.image });
+      }
       summary.added += part.added;
       summary.updated += part.updated;
       summary.skipped += part.skipped;
       summary.failed.push(...part.failed);
-      // A page whose rendering did not change was skipped: it is still of this version of the file.
+      // A page whose rendering did not change was skipped: it is still of this version of the file
+      // (and a page of a library saved before kinds gets its kind).
       const failed = new Set(part.failed.map((f) => f.id));
-      for (const p of pages) if (!failed.has(p.id) && s.items.has(p.id)) s.items.get(p.id).documentHash = docHash;
+      for (const p of pages) {
+        const rec = !failed.has(p.id) && s.items.get(p.id);
+        if (rec) Object.assign(rec, { kind: 'page', documentHash: docHash });
+      }
       tick(Math.min(batchSize, count - first + 1));
     }
     return summary;

@@ -60,7 +60,7 @@ export class VoyageModel {
   constructor({ model, apiKey, baseUrl, fetch: fetchFn, maxRetries, batchSize, maxPixels }) {
     this.#apiKey = apiKey;
     this.#url = `${baseUrl.replace(/\/+$/, '')}/v1/multimodalembeddings`;
-    this.#fetch = fetchFn;
+    this.#fetch = (url, init) => fetchFn.call(globalThis, url, init); // a page's fetch must be called on the window
     this.#maxRetries = maxRetries;
     this.#batchSize = batchSize;
     this.#maxPixels = maxPixels;
@@ -180,7 +180,7 @@ export class VoyageModel {
           await sleep(this.#backoff(attempt, null));
           continue;
         }
-        throw new RemoteError('NETWORK', this.#scrub(`Voyage API unreachable at ${new URL(this.#url).origin} after ${attempt + 1} attempts (${err?.message ?? err})`));
+        throw new RemoteError('REMOTE_UNREACHABLE', this.#scrub(`Voyage API unreachable at ${new URL(this.#url).origin} after ${attempt + 1} attempts (${err?.message ?? err})`));
       }
       if (res.ok) return this.#parse(await res.text(), n);
       const detail = this.#scrub(await res.text().catch(() => ''));
@@ -189,7 +189,8 @@ export class VoyageModel {
         await sleep(this.#backoff(attempt, retryAfterMs(res.headers.get('retry-after'))));
         continue;
       }
-      throw this.#httpError(res.status, detail, attempt + 1);
+      const { code, message } = this.#httpError(res.status, detail, attempt + 1);
+      throw new RemoteError(code, message);
     }
   }
 
@@ -199,16 +200,17 @@ export class VoyageModel {
     return base / 2 + Math.random() * (base / 2);
   }
 
+  // The code and message of an HTTP failure (the key scrubbed).
   #httpError(status, detail, attempts) {
     let message = detail;
     try {
       message = JSON.parse(detail).detail ?? detail;
     } catch {}
     message = this.#scrub(String(message)).slice(0, 500);
-    if (status === 401 || status === 403) return new RemoteError('REMOTE_UNAUTHORIZED', `Voyage API refused the API key (HTTP ${status}): check the key${message ? ` (${message})` : ''}`);
-    if (status === 429) return new RemoteError('REMOTE_RATE_LIMITED', `Voyage API rate limit: still HTTP 429 after ${attempts} attempts${message ? ` (${message})` : ''}`);
-    if (status >= 500) return new RemoteError('REMOTE_UNAVAILABLE', `Voyage API error HTTP ${status} after ${attempts} attempts${message ? ` (${message})` : ''}`);
-    return new RemoteError('REMOTE_BAD_REQUEST', `Voyage API rejected the request (HTTP ${status})${message ? `: ${message}` : ''}`);
+    if (status === 401 || status === 403) return { code: 'REMOTE_UNAUTHORIZED', message: `Voyage API refused the API key (HTTP ${status}): check the key${message ? ` (${message})` : ''}` };
+    if (status === 429) return { code: 'REMOTE_RATE_LIMITED', message: `Voyage API rate limit: still HTTP 429 after ${attempts} attempts${message ? ` (${message})` : ''}` };
+    if (status >= 500) return { code: 'REMOTE_UNAVAILABLE', message: `Voyage API error HTTP ${status} after ${attempts} attempts${message ? ` (${message})` : ''}` };
+    return { code: 'REMOTE_BAD_REQUEST', message: `Voyage API rejected the request (HTTP ${status})${message ? `: ${message}` : ''}` };
   }
 
   // The key never appears in what we throw, even when a server echoes it back.

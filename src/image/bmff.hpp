@@ -1,5 +1,5 @@
 // ISO-BMFF (HEIF/AVIF) box walking over untrusted bytes: big-endian reads and the boxes directly
-// inside a byte range. Shared by the header reader (formats.cpp) and the HEVC plan (hevc_plan.cpp).
+// inside a byte range. Shared by the header reader (formats.cpp) and the coded-data plan (coded_plan.cpp).
 #pragma once
 #include <cstdint>
 #include <cstring>

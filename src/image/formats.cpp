@@ -6,7 +6,7 @@
 #include "common/error.hpp"
 #include "image/bmff.hpp"
 #include "image/decode.hpp"
-#include "image/hevc_plan.hpp"
+#include "image/coded_plan.hpp"
 
 namespace clipfind {
 namespace {
@@ -138,7 +138,7 @@ ForeignHeader heif(std::span<const uint8_t> b) {
   if (!have_size) bad(h.name, "primary image has no size (ispe property)");
   if (h.width == 0 || h.height == 0) bad(h.name, "has no pixels");
   h.orientation = orientation_of_transforms(ops);
-  if (h.format == ForeignFormat::Heif) h.hevc = read_hevc_plan(b);
+  h.plan = read_coded_plan(b);
   return h;
 }
 

@@ -1,5 +1,5 @@
-// Headers of the formats decoded outside the C++ core: WebP (libwebp), HEIC/HEIF (libheif with
-// libde265) and AVIF (libavif with libaom). Those decoders are WebAssembly builds that web/image_codecs.js
+// Headers of the formats decoded outside the C++ core: WebP (libwebp), HEIC/HEIF (libde265, libheif)
+// and AVIF (dav1d, libavif). Those decoders are WebAssembly builds that web/image_codecs.js
 // loads only when such a file appears; this file reads what must be known before running them, from
 // untrusted bytes and without allocating pixels:
 //   - which decoder the file needs (the RIFF/WEBP and ISO-BMFF `ftyp` signatures and brands),
@@ -7,9 +7,10 @@
 //   - the orientation the decoded pixels still need, as an EXIF orientation (1..8):
 //       WebP: the EXIF chunk's Orientation (PIL's exif_transpose applies it);
 //       HEIF/AVIF: the primary item's `irot`/`imir` properties composed in their listed order, with
-//       libheif's reading of them (heif-convert is the reference). libheif applies them itself, libavif
-//       does not, so the JS layer applies this value to AVIF only. EXIF inside a HEIF file is not
-//       applied: the transforms already make the image upright (iPhones write both).
+//       libheif's reading of them (heif-convert is the reference). The JS layer applies this value
+//       where it decoded the planes itself (libheif's own fallback decode applies them itself).
+//       EXIF inside a HEIF file is not applied: the transforms already make the image upright
+//       (iPhones write both).
 // The decoded RGBA comes back through rgb_from_rgba (alpha dropped as convert("RGB")) and
 // apply_orientation, then the same preprocessing as every other image.
 #pragma once
@@ -18,7 +19,7 @@
 #include <string>
 #include <utility>
 
-#include "image/hevc_plan.hpp"
+#include "image/coded_plan.hpp"
 #include "image/image.hpp"
 
 namespace clipfind {
@@ -31,7 +32,7 @@ struct ForeignHeader {
   uint64_t width = 0, height = 0;  // before orientation (rotation does not change the pixel count)
   int orientation = 1;       // see above: EXIF (WebP) or irot/imir (HEIF, AVIF)
   bool animated = false;     // WebP with an ANIM chunk: the first frame is what PIL shows
-  HevcPlan hevc;             // HEIC: where its HEVC data lies (image/hevc_plan.hpp)
+  CodedPlan plan;            // HEIC/AVIF: where its HEVC/AV1 data lies (image/coded_plan.hpp)
 };
 
 // format None for anything that is not WebP/HEIF/AVIF (JPEG, PNG, MP4, text...). For those three,

@@ -62,7 +62,7 @@ FlatIndex::FlatIndex(const IndexOptions& options) : opt_(options) {
   if (opt_.rerank > 1024) throw Error(ErrorCode::InvalidArgument, "rerank must be in 0..1024");
   if (opt_.storage == Storage::F32) opt_.rerank = 0;  // already exact
   if (exact_copy()) f32_ = BlockStore<float>(opt_.dim);
-  if (opt_.storage == Storage::F16) f16_ = BlockStore<uint16_t>(opt_.dim);
+  if (opt_.storage == Storage::F16) f16_ = HalfTiles(opt_.dim);
   if (opt_.storage == Storage::I8) i8_ = BlockStore<int8_t>(opt_.dim);
 }
 
@@ -127,8 +127,9 @@ void FlatIndex::store(size_t slot, const float* v) {
   const size_t dim = opt_.dim;
   if (exact_copy()) std::memcpy(f32_.row(slot), v, dim * sizeof(float));
   if (opt_.storage == Storage::F16) {
-    uint16_t* dst = f16_.row(slot);
-    for (size_t j = 0; j < dim; ++j) dst[j] = float_to_half(v[j]);
+    std::vector<uint16_t> halves(dim);
+    for (size_t j = 0; j < dim; ++j) halves[j] = float_to_half(v[j]);
+    f16_.set_row(slot, halves.data());
   } else if (opt_.storage == Storage::I8) {
     float maxabs = 0;
     for (size_t j = 0; j < dim; ++j) maxabs = std::max(maxabs, std::fabs(v[j]));
@@ -232,7 +233,7 @@ void FlatIndex::move_slot(size_t from, size_t to) {
   seq_[to] = seq_[from];
   slot_of_[ids_[to]] = static_cast<uint32_t>(to);
   if (f32_.rows()) std::memcpy(f32_.row(to), f32_.row(from), dim * sizeof(float));
-  if (f16_.rows()) std::memcpy(f16_.row(to), f16_.row(from), dim * sizeof(uint16_t));
+  if (f16_.rows()) f16_.copy_row(from, to);
   if (i8_.rows()) {
     std::memcpy(i8_.row(to), i8_.row(from), dim);
     i8_scale_[to] = i8_scale_[from];
@@ -270,7 +271,8 @@ std::vector<float> FlatIndex::get(std::string_view id) const {
   if (exact_copy()) {
     std::memcpy(out.data(), f32_.row(slot), dim * sizeof(float));
   } else if (opt_.storage == Storage::F16) {
-    const uint16_t* v = f16_.row(slot);
+    std::vector<uint16_t> v(dim);
+    f16_.get_row(slot, v.data());
     for (size_t j = 0; j < dim; ++j) out[j] = half_to_float(v[j]);
   } else {
     const int8_t* v = i8_.row(slot);
@@ -318,7 +320,7 @@ std::vector<SearchHit> FlatIndex::search(std::span<const float> query, size_t k,
       kernels::dot_i8_rows(q16.data(), i8_.row(begin), dim, count, iscores);
       for (size_t r = 0; r < count; ++r) scores[r] = float(iscores[r]) * qscale * i8_scale_[begin + r];
     } else {
-      kernels::dot_f16_rows_half_query(qh.data(), f16_.row(begin), dim, count, scores);
+      kernels::dot_f16_tiles_half_query(qh.data(), f16_.tile(begin), dim, count, scores);
     }
     for (size_t r = 0; r < count; ++r) {
       const size_t slot = begin + r;
@@ -348,8 +350,8 @@ void FlatIndex::score_all(std::span<const float> query, float* out) const {
     });
   } else if (opt_.storage == Storage::F16) {
     const std::vector<float> qh = kernels::half_query(q.data(), dim);
-    f16_.for_each_run(n, SIZE_MAX, [&](const uint16_t* rows, size_t first, size_t count) {
-      kernels::dot_f16_rows_half_query(qh.data(), rows, dim, count, out + first);
+    f16_.for_each_run(n, SIZE_MAX, [&](const uint16_t* tiles, size_t first, size_t count) {
+      kernels::dot_f16_tiles_half_query(qh.data(), tiles, dim, count, out + first);
     });
   } else {
     for (size_t i = 0; i < n; ++i) out[i] = get_score_i8(i, q);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "index/block_store.hpp"
+#include "index/half_tiles.hpp"
 #include "index/topk.hpp"
 
 namespace clipfind {
@@ -122,7 +123,7 @@ class FlatIndex {
   // Rows past ids_.size() are staged by an add in progress (begin_add .. commit_add).
   size_t staged_want_ = 0;        // vectors the batch in progress declared
   BlockStore<float> f32_;         // F32 storage, or the exact copy used for re-ranking
-  BlockStore<uint16_t> f16_;      // F16 storage
+  HalfTiles f16_;                 // F16 storage (rows in tiles of four, see half_tiles.hpp)
   BlockStore<int8_t> i8_;         // I8 storage
   std::vector<float> i8_scale_;   // I8: value = q * scale
 };

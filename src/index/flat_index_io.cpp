@@ -5,6 +5,7 @@
 // count:u64 next_seq:u64, then per item (id:str seq:u64), then the vector sections (the f32 copy when
 // storage is f32 or rerank > 0; the f16 rows; the i8 rows then their f32 scales), then crc32 of all
 // preceding bytes. A str is a u32 byte length and the UTF-8 bytes.
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -77,7 +78,17 @@ void FlatIndex::write_bytes(const std::function<void(const uint8_t*, size_t)>& s
     store.for_each_run(n, SIZE_MAX, [&](const auto* p, size_t, size_t count) { emit(p, count * store.width() * sizeof(*p)); });
   };
   if (exact_copy()) rows(f32_);
-  if (opt_.storage == Storage::F16) rows(f16_);
+  if (opt_.storage == Storage::F16) {
+    // Tiled in memory, rows in natural order in the file: gathered through a 64 KiB buffer (a
+    // sink call per row would cross into JS 100k times for a 100k index).
+    const size_t per = std::max<size_t>(1, 65536 / (opt_.dim * sizeof(uint16_t)));
+    std::vector<uint16_t> buf(per * opt_.dim);
+    for (size_t i = 0; i < n; i += per) {
+      const size_t count = std::min(per, n - i);
+      for (size_t r = 0; r < count; ++r) f16_.get_row(i + r, buf.data() + r * opt_.dim);
+      emit(buf.data(), count * opt_.dim * sizeof(uint16_t));
+    }
+  }
   if (opt_.storage == Storage::I8) {
     rows(i8_);
     emit(i8_scale_.data(), n * sizeof(float));
@@ -255,6 +266,22 @@ void fill_rows(BlockStore<T>& store, size_t done, const uint8_t* p, size_t size)
   }
 }
 
+// The same for f16 rows, each byte to its place in the tiles.
+void fill_rows(HalfTiles& store, size_t done, const uint8_t* p, size_t size) {
+  const size_t row_bytes = store.width() * sizeof(uint16_t);
+  while (size > 0) {
+    const size_t r = done / row_bytes, o = done % row_bytes;
+    if (o == 0) store.push();
+    size_t contiguous;
+    uint8_t* dst = store.bytes_at(r, o, contiguous);
+    const size_t take = std::min(size, contiguous);
+    std::memcpy(dst, p, take);
+    p += take;
+    size -= take;
+    done += take;
+  }
+}
+
 }  // namespace
 
 void IndexLoader::copy_vectors(const uint8_t* data, size_t size) {
@@ -296,11 +323,14 @@ void IndexLoader::check_values() {
       for (size_t j = 0; j < dim; ++j)
         if (!std::isfinite(ix.f32_.row(i)[j])) return fail("non-finite vector value", end);
   }
+  std::vector<uint16_t> halves(opt.storage == Storage::F16 ? dim : 0);
   if (opt.storage == Storage::F16) {
     end += n * dim * 2;
-    for (size_t i = 0; i < n; ++i)
+    for (size_t i = 0; i < n; ++i) {
+      ix.f16_.get_row(i, halves.data());
       for (size_t j = 0; j < dim; ++j)
-        if ((ix.f16_.row(i)[j] & 0x7C00u) == 0x7C00u) return fail("non-finite f16 value", end);
+        if ((halves[j] & 0x7C00u) == 0x7C00u) return fail("non-finite f16 value", end);
+    }
   }
   if (opt.storage == Storage::I8)
     for (float s : ix.i8_scale_)
@@ -312,7 +342,8 @@ void IndexLoader::check_values() {
       const float* v = ix.f32_.row(i);
       for (size_t j = 0; j < dim; ++j) norm2 += double(v[j]) * v[j];
     } else if (opt.storage == Storage::F16) {
-      const uint16_t* v = ix.f16_.row(i);
+      const uint16_t* v = halves.data();
+      ix.f16_.get_row(i, halves.data());
       for (size_t j = 0; j < dim; ++j) norm2 += double(half_to_float(v[j])) * half_to_float(v[j]);
       tolerance = 2e-2;
     } else {

@@ -17,6 +17,12 @@ constexpr float kHalfQueryScale = 0x1p112f;
 std::vector<float> half_query(const float* q, size_t n);
 float dot_f16_half_query(const float* qh, const uint16_t* v, size_t n);
 void dot_f16_rows_half_query(const float* qh, const uint16_t* rows, size_t dim, size_t count, float* out);
+// The f16 scan: `count` rows stored in tiles of four (HalfTiles' layout: the rows' values alternate
+// in chunks of 8, then the four rows' dim % 8 tails), from the first row of a tile. out[r] equals
+// dot_f16 of row r stored on its own, bit for bit. The rows of a last partial tile that hold no row
+// are read (and their scores dropped).
+void dot_f16_tiles_half_query(const float* qh, const uint16_t* tiles, size_t dim, size_t count, float* out);
+void dot_f16_tiles(const float* q, const uint16_t* tiles, size_t dim, size_t count, float* out);
 // q is the quantized query widened to i16 (so the widening happens once per query, not per item).
 int32_t dot_i8(const int16_t* q, const int8_t* v, size_t n);
 // Scores `count` consecutive rows of `dim` values against one query: out[r] = <q, rows[r]>, each

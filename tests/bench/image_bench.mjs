@@ -63,7 +63,7 @@ im.save(${JSON.stringify(jpg)} + ".webp", quality=90)
   console.log(`  ratio clipfind/transformers.js time             ${(a / b).toFixed(2)}x (goal <= 1.5x)`);
   console.log('  (the browser path, createImageBitmap in Chromium, is measured in the model section)');
 
-  // The same 12 MP picture as a phone's HEIC (heif-enc, x265) and a WebP (libwebp q90): the lazily
+  // The same 12 MP picture as a phone's HEIC (heif-enc, x265), a WebP (libwebp q90) and an AVIF: the lazily
   // loaded decoders (first call, which loads them, excluded) + the same preprocessing.
   const others = [['WebP', `${jpg}.webp`]];
   try {
@@ -71,6 +71,14 @@ im.save(${JSON.stringify(jpg)} + ".webp", quality=90)
     others.push(['HEIC', `${jpg}.heic`]);
   } catch {
     console.log('  HEIC skipped: heif-enc (libheif-examples) is needed to make the test photo');
+  }
+  // AVIF (heif-enc, libaom at its fastest setting: the encoder's speed, not the decoder's, is at stake
+  // here), decoded by dav1d (web/wasm/dav1d.*) and converted as heif-convert does.
+  try {
+    execFileSync('heif-enc', ['-q', '80', '-p', 'speed=9', `${jpg}.png`, '-o', `${jpg}.avif`], { stdio: 'ignore' });
+    others.push(['AVIF', `${jpg}.avif`]);
+  } catch {
+    console.log('  AVIF skipped: heif-enc (libheif-examples) is needed to make the test photo');
   }
   const pre2 = await ImagePreprocessor.fromConfig(JSON.stringify(clipConfig));
   const lines = {};

@@ -65,23 +65,43 @@ export async function indexBench({ FlatIndex, randomUnit, spawnSync, existsSync 
   const ids = Array.from({ length: n }, (_, i) => `item${i}`);
   const q = (i) => queries.subarray((i % nq) * dim, (i % nq + 1) * dim);
   const res = {};
-  const exact = [];
-  for (const storage of ['f32', 'f16', 'i8']) {
-    const index = await FlatIndex.create({ dim, storage });
-    index.add(ids, data);
-    res[storage] = time((i) => index.search(q(i), k), nq);
-    if (storage === 'f32') {
-      res.probe = time(() => probeBandwidth(index), nq);
-      for (let i = 0; i < nq; i++) exact.push(new Set(index.search(q(i), k).ids));
-      res.memPerItemF32 = index.memoryBytes / n;
-    } else {
-      let hit = 0;
-      for (let i = 0; i < nq; i++) for (const id of index.search(q(i), k).ids) hit += exact[i].has(id) ? 1 : 0;
-      res[`recall_${storage}`] = hit / (nq * k);
-      res[`memPerItem_${storage}`] = index.memoryBytes / n;
-    }
-    index.close();
+  // The three storages live side by side and are timed query by query in turn (query i on f32,
+  // f16, i8 and the probe, the order rotating), so that a slower stretch of this shared machine falls
+  // on all of them alike; each figure is the median over its queries, and the speed ratios are taken
+  // between figures of this one process, with the median of the per-query ratios beside them (paired,
+  // so the least moved by such stretches). Timed one storage after another, the f16/f32 ratio of the
+  // same build ranged 1.36-1.65x between runs.
+  const kinds = ['f32', 'f16', 'i8'];
+  const indexes = {};
+  for (const storage of kinds) {
+    indexes[storage] = await FlatIndex.create({ dim, storage });
+    indexes[storage].add(ids, data);
+    for (let i = 0; i < 5; i++) indexes[storage].search(q(i), k);  // warm up (WASM tier-up)
   }
+  const times = { f32: [], f16: [], i8: [], probe: [] };
+  const order = [...kinds, 'probe'];
+  for (let i = 0; i < nq; i++) {
+    for (let j = 0; j < order.length; j++) {
+      const what = order[(i + j) % order.length];
+      const t0 = performance.now();
+      if (what === 'probe') probeBandwidth(indexes.f32);
+      else indexes[what].search(q(i), k);
+      times[what].push(performance.now() - t0);
+    }
+  }
+  for (const what of order) res[what] = median(times[what]);
+  res.pairedF16 = median(times.f32.map((t, i) => t / times.f16[i]));
+  res.pairedI8 = median(times.f32.map((t, i) => t / times.i8[i]));
+  const exact = [];
+  for (let i = 0; i < nq; i++) exact.push(new Set(indexes.f32.search(q(i), k).ids));
+  res.memPerItemF32 = indexes.f32.memoryBytes / n;
+  for (const storage of ['f16', 'i8']) {
+    let hit = 0;
+    for (let i = 0; i < nq; i++) for (const id of indexes[storage].search(q(i), k).ids) hit += exact[i].has(id) ? 1 : 0;
+    res[`recall_${storage}`] = hit / (nq * k);
+    res[`memPerItem_${storage}`] = indexes[storage].memoryBytes / n;
+  }
+  for (const storage of kinds) indexes[storage].close();
   {
     const index = await FlatIndex.create({ dim, storage: 'i8', rerank: 8 });
     index.add(ids, data);
@@ -91,13 +111,17 @@ export async function indexBench({ FlatIndex, randomUnit, spawnSync, existsSync 
     res.recall_i8rerank = hit / (nq * k);
     index.close();
   }
-  res.js = time((i) => jsTopK(data, dim, q(i), k), 20);
-  const rows = Array.from({ length: n }, (_, i) => data.subarray(i * dim, (i + 1) * dim));
-  res.transformers = time((i) => transformersStyle(rows, q(i), k), 3);
+  // BENCH_INDEX_QUICK=1: only the WASM storages (no JS loops, no native run), for kernel work.
+  const quick = Boolean(process.env.BENCH_INDEX_QUICK);
+  if (!quick) {
+    res.js = time((i) => jsTopK(data, dim, q(i), k), 20);
+    const rows = Array.from({ length: n }, (_, i) => data.subarray(i * dim, (i + 1) * dim));
+    res.transformers = time((i) => transformersStyle(rows, q(i), k), 3);
+  }
 
   const nativeBin = new URL('../../build/native/clipfind_bench_native', import.meta.url).pathname;
   let native = null;
-  if (existsSync(nativeBin)) {
+  if (!quick && existsSync(nativeBin)) {
     const r = spawnSync(nativeBin, [String(n), String(dim)], { encoding: 'utf8' });
     if (r.status === 0) native = JSON.parse(r.stdout);
   }
@@ -110,13 +134,15 @@ export async function indexBench({ FlatIndex, randomUnit, spawnSync, existsSync 
   console.log(`  WASM f16          ${f(res.f16)}   (${x(res.f32, res.f16)} faster than f32; recall@10 ${res.recall_f16.toFixed(4)})`);
   console.log(`  WASM i8           ${f(res.i8)}   (${x(res.f32, res.i8)} faster than f32, goal >= 2.5x; recall@10 ${res.recall_i8.toFixed(4)})`);
   console.log(`  WASM i8 rerank=8  ${f(res.i8rerank)}   (recall@10 ${res.recall_i8rerank.toFixed(4)})`);
-  console.log(`  f16/f32 speed     ${x(res.f32, res.f16)}   (goal >= 1.6x with recall@10 >= 0.999: ${res.f32 / res.f16 >= 1.6 && res.recall_f16 >= 0.999 ? 'ok' : 'NOT MET'})`);
-  console.log(`  i8/f32 speed      ${x(res.f32, res.i8)}   (goal >= 2.5x: ${res.f32 / res.i8 >= 2.5 ? 'ok' : 'NOT MET'})`);
-  console.log(`  tuned JS loop     ${f(res.js)}   (WASM f32 is ${x(res.js, res.f32)} faster; goal >= 5x)`);
-  console.log(`  transformers.js   ${f(res.transformers)}   (WASM f32 is ${x(res.transformers, res.f32)} faster; goal >= 100x)`);
+  console.log(`  f16/f32 speed     ${x(res.f32, res.f16)}   (goal >= 1.6x with recall@10 >= 0.999: ${res.f32 / res.f16 >= 1.6 && res.recall_f16 >= 0.999 ? 'ok' : 'NOT MET'}; median of per-query ratios ${res.pairedF16.toFixed(2)}x)`);
+  console.log(`  i8/f32 speed      ${x(res.f32, res.i8)}   (goal >= 2.5x: ${res.f32 / res.i8 >= 2.5 ? 'ok' : 'NOT MET'}; median of per-query ratios ${res.pairedI8.toFixed(2)}x)`);
+  if (!quick) {
+    console.log(`  tuned JS loop     ${f(res.js)}   (WASM f32 is ${x(res.js, res.f32)} faster; goal >= 5x)`);
+    console.log(`  transformers.js   ${f(res.transformers)}   (WASM f32 is ${x(res.transformers, res.f32)} faster; goal >= 100x)`);
+  }
   if (native) {
     console.log(`  native f32/f16/i8 ${f(native.f32)} / ${f(native.f16)} / ${f(native.i8)}, probe ${f(native.probe)}  (WASM f32 / native f32 = ${x(res.f32, native.f32)})`);
-  } else {
+  } else if (!quick) {
     console.log('  native            (build/native/clipfind_bench_native not built)');
   }
   console.log(`  memory per item   f32 ${res.memPerItemF32.toFixed(0)} B, f16 ${res.memPerItem_f16.toFixed(0)} B, i8 ${res.memPerItem_i8.toFixed(0)} B`);

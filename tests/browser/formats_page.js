@@ -24,7 +24,7 @@ window.embedAll = async (modelUrl, urls) => {
 };
 window.ready = true;
 
-// Decode + preprocess (ImagePreprocessor.fromEncoded: the WASM/lazy decoders, as in Node) of each
+// Decode + preprocess (ImagePreprocessor.preprocessEncoded: the WASM/lazy decoders, as in Node) of each
 // URL's file, median of 3 after one call that loads the decoder (tests/bench/image_bench.mjs).
 window.benchDecode = async (urls, configText) => {
   const { ImagePreprocessor } = await import('../../web/index.js');
@@ -32,11 +32,11 @@ window.benchDecode = async (urls, configText) => {
   const out = [];
   for (const u of urls) {
     const blob = await blobOf(u);
-    await pre.fromEncoded(blob);
+    await pre.preprocessEncoded(blob);
     const t = [];
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
-      await pre.fromEncoded(blob);
+      await pre.preprocessEncoded(blob);
       t.push(performance.now() - t0);
     }
     out.push(t.sort((a, b) => a - b)[1]);

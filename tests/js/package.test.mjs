@@ -28,7 +28,7 @@ test('npm pack ships what users run, nothing else, within the size budget', () =
   const info = packList();
   const files = new Set(info.files.map((f) => f.path));
   const required = [
-    'package.json', 'README.md', 'LICENSE', 'web/index.d.ts', 'web/wasm/clipfind.mjs', 'web/wasm/clipfind.wasm', 'models/catalog.json',
+    'package.json', 'README.md', 'LICENSE', 'web/index.d.ts', 'web/wasm/clipfind.mjs', 'web/wasm/clipfind.wasm', 'web/wasm/dav1d.mjs', 'web/wasm/dav1d.wasm', 'models/catalog.json',
     ...git('ls-files', 'bin', 'web/demo', 'models/tiny').filter((f) => !f.endsWith('.gitignore')),
     ...git('ls-files', 'web/*.js').filter((f) => !f.includes('/', 4)),
   ];
@@ -113,7 +113,7 @@ test('installed package, CLI through npx: help, index, search as a table and JSO
   assert.equal(json.status, 0, json.stderr);
   const rows = JSON.parse(json.stdout);
   assert.equal(rows[0].id, 'blue-square.png');
-  assert.deepEqual(Object.keys(rows[0]).sort(), ['captionScore', 'id', 'imageScore', 'relevant', 'score']);
+  assert.deepEqual(Object.keys(rows[0]).sort(), ['captionScore', 'id', 'imageScore', 'kind', 'relevant', 'score']);
   // A term that starts with '-' before '--' is a usage error that says where it goes.
   const dash = npx('search', '--library', 'photos.clipfind', '--model', model, '-red');
   assert.equal(dash.status, 2);

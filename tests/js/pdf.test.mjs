@@ -9,27 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { DocumentError, Library, Model } from 'clipfind';
 import { drawScene, UNRELATED_CAPTIONS } from './helpers/held_out_scenes.mjs';
-import { makePdf } from './helpers/pdf.mjs';
+import { makePdf, scenePdf } from './helpers/pdf.mjs';
 
 const cli = new URL('../../bin/clipfind.mjs', import.meta.url).pathname;
 
-// Four single-object scenes of four different colours and four different shapes (the first such
-// scenes of seed 1818: deterministic). Pages 1, 3 and 4 carry an unrelated text layer (a scan's OCR);
-// page 2 has none, so finding it is the rendered image's doing.
-function scenePdf() {
-  const scenes = [];
-  for (let i = 0; scenes.length < 4; i++) {
-    const s = drawScene(i, 1818, { maxObjects: 1 });
-    const [o] = s.objects;
-    if (scenes.some((t) => t.objects[0].color === o.color || t.objects[0].shape === o.shape)) continue;
-    scenes.push(s);
-  }
-  const pages = scenes.map((s, k) => ({ png: s.bytes, text: k === 1 ? undefined : UNRELATED_CAPTIONS[k] }));
-  return { pdf: makePdf(pages), objects: scenes.map((s) => s.objects[0]) };
-}
-
-const { pdf, objects } = scenePdf();
-const query = `a ${objects[1].color} ${objects[1].shape}`;
+const { pdf, query } = scenePdf();
 
 test('a PDF of scenes: one item per page with its text layer as caption; a text query finds page 2 first', { timeout: 30000 }, async () => {
   const model = await Model.load('builtin:tiny', { backend: 'wasm' });

@@ -1,6 +1,7 @@
 // Headers of WebP/HEIC/AVIF (src/image/formats.hpp) on the committed fixtures and on broken bytes.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -69,10 +70,11 @@ TEST(Formats, FixtureHeaders) {
   EXPECT_EQ(read_foreign_header(std::vector<uint8_t>{0xff, 0xd8, 0xff}).format, ForeignFormat::None);
 }
 
-TEST(Formats, HevcPlanLocatesTilesAndParameterSets) {
+TEST(Formats, CodedPlanLocatesHevcTilesAndParameterSets) {
   const auto bytes = read("grid.heic");
-  const HevcPlan grid = read_foreign_header(bytes).hevc;
+  const CodedPlan grid = read_foreign_header(bytes).plan;
   ASSERT_TRUE(grid.direct);
+  EXPECT_EQ(grid.codec, Codec::Hevc);
   EXPECT_EQ(grid.columns, 2u);
   EXPECT_EQ(grid.rows, 2u);
   EXPECT_EQ(grid.width, 120u);
@@ -80,20 +82,51 @@ TEST(Formats, HevcPlanLocatesTilesAndParameterSets) {
   EXPECT_EQ(grid.tile_width, 64u);
   EXPECT_EQ(grid.tile_height, 64u);
   ASSERT_EQ(grid.tiles.size(), 4u);
-  for (const HevcTile& t : grid.tiles) {
-    ASSERT_GE(t.parameter_sets.size(), 3u);  // VPS, SPS, PPS
+  for (const CodedTile& t : grid.tiles) {
+    ASSERT_GE(t.config.size(), 3u);  // VPS, SPS, PPS
     // The first parameter set is a VPS (NAL type 32), and the data starts with a length prefix that
     // fits its extent.
-    EXPECT_EQ((bytes[t.parameter_sets[0].offset] >> 1) & 63, 32);
+    EXPECT_EQ((bytes[t.config[0].offset] >> 1) & 63, 32);
     ASSERT_EQ(t.data.size(), 1u);
     const uint8_t* d = bytes.data() + t.data[0].offset;
     EXPECT_LE(uint64_t(d[0]) << 24 | d[1] << 16 | d[2] << 8 | d[3], t.data[0].length - 4);
   }
-  const HevcPlan plain = read_foreign_header(read("rot1mir0.heic")).hevc;
+  const CodedPlan plain = read_foreign_header(read("rot1mir0.heic")).plan;
   ASSERT_TRUE(plain.direct);
   EXPECT_EQ(plain.tiles.size(), 1u);
   EXPECT_EQ(plain.width, 128u);  // before irot/imir, which the orientation carries
-  EXPECT_FALSE(read_foreign_header(read("rot1mir0.avif")).hevc.direct);
+}
+
+TEST(Formats, CodedPlanLocatesAv1Data) {
+  const auto bytes = read("rot1mir0.avif");
+  const CodedPlan plan = read_foreign_header(bytes).plan;
+  ASSERT_TRUE(plan.direct);
+  EXPECT_EQ(plan.codec, Codec::Av1);
+  EXPECT_EQ(plan.width, 128u);
+  ASSERT_EQ(plan.tiles.size(), 1u);
+  const CodedTile& t = plan.tiles[0];
+  EXPECT_TRUE(t.config.empty());  // heif-enc's av1C carries no configOBUs: the data has the sequence header
+  // The item's data: OBUs (a sequence header or a temporal delimiter first: type in bits 6..3).
+  ASSERT_EQ(t.data.size(), 1u);
+  const int first = (bytes[t.data[0].offset] >> 3) & 15;
+  EXPECT_TRUE(first == 1 || first == 2) << first;
+  // tenbit.avif's av1C does carry the sequence header OBU, and its colr box says limited BT.601.
+  const auto ten = read("tenbit.avif");
+  const CodedPlan plan10 = read_foreign_header(ten).plan;
+  ASSERT_TRUE(plan10.direct);
+  ASSERT_EQ(plan10.tiles[0].config.size(), 1u);
+  EXPECT_EQ((ten[plan10.tiles[0].config[0].offset] >> 3) & 15, 1);
+  EXPECT_EQ(plan10.tiles[0].matrix, 6);
+  EXPECT_EQ(plan10.tiles[0].full_range, 0);
+  const CodedPlan grid = read_foreign_header(read("grid.avif")).plan;
+  ASSERT_TRUE(grid.direct);
+  EXPECT_EQ(grid.codec, Codec::Av1);
+  EXPECT_EQ(grid.tiles.size(), 4u);
+  // A tile of another codec inside an AVIF grid, or an AV1 item without av1C: not direct.
+  auto broken = bytes;
+  for (size_t i = 0; i + 4 < broken.size(); ++i)
+    if (std::memcmp(broken.data() + i, "av1C", 4) == 0) std::memcpy(broken.data() + i, "xxxx", 4);
+  EXPECT_FALSE(read_foreign_header(broken).plan.direct);
 }
 
 TEST(Formats, EveryPrefixOfAFileIsATypedErrorOrAHeader) {

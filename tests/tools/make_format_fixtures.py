@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(__file__))
-from pil_reference import scene  # noqa: E402
+from pil_reference import png16_rgb, scene  # noqa: E402
 
 INVERSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
            5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_90, 7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_270}
@@ -96,17 +96,17 @@ def coded_image(path, config=b"hvcC"):
     return b[hs - 8:he], b[xs - 8:xe], data
 
 
-def grid_heic(tiles, cols, rows, tile_w, tile_h, out_w, out_h):
-    """A HEIC whose primary item is a grid of `tiles` (paths of single-image HEICs, row-major)."""
+def grid_heic(tiles, cols, rows, tile_w, tile_h, out_w, out_h, config=b"hvcC", item_type=b"hvc1", brand=b"heic"):
+    """A HEIC (or AVIF) whose primary item is a grid of `tiles` (paths of single-image files, row-major)."""
     n = len(tiles)
-    coded = [coded_image(t) for t in tiles]
+    coded = [coded_image(t, config) for t in tiles]
     grid_desc = struct.pack(">BBBBHH", 0, 0, rows - 1, cols - 1, out_w, out_h)
     items = [grid_desc] + [c[2] for c in coded]  # item 1 = grid, 2.. = tiles
-    ftyp = box(b"ftyp", b"heic" + struct.pack(">I", 0) + b"mif1heicmiaf")
+    ftyp = box(b"ftyp", brand + struct.pack(">I", 0) + b"mif1" + brand + b"miaf")
     hdlr = full(b"hdlr", 0, 0, b"\0" * 4 + b"pict" + b"\0" * 12 + b"\0")
     pitm = full(b"pitm", 0, 0, struct.pack(">H", 1))
     infe = [full(b"infe", 2, 0, struct.pack(">HH", 1, 0) + b"grid" + b"\0")]
-    infe += [full(b"infe", 2, 1, struct.pack(">HH", 2 + k, 0) + b"hvc1" + b"\0") for k in range(n)]  # flags 1: hidden
+    infe += [full(b"infe", 2, 1, struct.pack(">HH", 2 + k, 0) + item_type + b"\0") for k in range(n)]  # flags 1: hidden
     iinf = full(b"iinf", 0, 0, struct.pack(">H", len(infe)) + b"".join(infe))
     dimg = box(b"dimg", struct.pack(">HH", 1, n) + b"".join(struct.pack(">H", 2 + k) for k in range(n)))
     iref = full(b"iref", 0, 0, dimg)
@@ -153,6 +153,40 @@ def transformed(path, config, item_type, width, height, rot, mirror):
         return full(b"meta", 0, 0, hdlr + pitm + iloc + iinf + box(b"iprp", ipco + ipma))
     offset = len(ftyp) + len(meta_with(0)) + 8
     return ftyp + meta_with(offset) + box(b"mdat", data)
+
+
+def obu_avif(obus, width, height, depth, nclx):
+    """A one-item AVIF around a 4:2:0 AV1 stream of `depth` bits (its sequence header also in av1C), with
+    a colr box of nclx (primaries, transfer, matrix, full range)."""
+    i, config = 0, b""
+    while i < len(obus):  # the sequence header OBU (type 1) goes into av1C as configOBUs
+        kind, has_size = obus[i] >> 3 & 15, obus[i] >> 1 & 1
+        j, size, shift = i + 1 + (obus[i] >> 2 & 1), 0, 0
+        while True:
+            size |= (obus[j] & 127) << shift
+            shift += 7
+            j += 1
+            if not obus[j - 1] & 128:
+                break
+        assert has_size
+        if kind == 1:
+            config = obus[i:j + size]
+            break
+        i = j + size
+    av1c = box(b"av1C", bytes([0x81, 0x00, (0x40 if depth > 8 else 0) | 0x08 | 0x04, 0x00]) + config)
+    ftyp = box(b"ftyp", b"avif" + struct.pack(">I", 0) + b"mif1avifmiaf")
+    hdlr = full(b"hdlr", 0, 0, b"\0" * 4 + b"pict" + b"\0" * 12 + b"\0")
+    pitm = full(b"pitm", 0, 0, struct.pack(">H", 1))
+    iinf = full(b"iinf", 0, 0, struct.pack(">H", 1) + full(b"infe", 2, 0, struct.pack(">HH", 1, 0) + b"av01\0"))
+    props = [av1c, full(b"ispe", 0, 0, struct.pack(">II", width, height)), full(b"pixi", 0, 0, bytes([3, depth, depth, depth])),
+             box(b"colr", b"nclx" + struct.pack(">HHHB", *nclx[:3], nclx[3] << 7))]
+    ipma = full(b"ipma", 0, 0, struct.pack(">IHB", 1, 1, 4) + bytes([0x81, 2, 3, 0x84]))
+
+    def meta_with(offset):
+        iloc = full(b"iloc", 0, 0, bytes([0x44, 0x00]) + struct.pack(">HHHHII", 1, 1, 0, 1, offset, len(obus)))
+        return full(b"meta", 0, 0, hdlr + pitm + iloc + iinf + box(b"iprp", box(b"ipco", b"".join(props)) + ipma))
+    offset = len(ftyp) + len(meta_with(0)) + 8
+    return ftyp + meta_with(offset) + box(b"mdat", obus)
 
 
 def main(out):
@@ -202,6 +236,41 @@ def main(out):
     data = grid_heic(tiles, 2, 2, 64, 64, 120, 100)
     with open(os.path.join(out, "grid.heic"), "wb") as f:
         f.write(data)
+    avif_variants(out, tmp, png, rgba_png, big)
+
+
+def avif_variants(out, tmp, png, rgba_png, big):
+    """The AVIF cases libheif converts differently: alpha, 4:4:4, limited range, BT.709, 10 bits
+    (4:2:0 and 4:2:2, from a 16-bit PNG), an odd size (chroma of the last column/row), a grid."""
+    heif_enc(rgba_png, os.path.join(out, "alpha.avif"))
+    heif_enc(png, os.path.join(out, "chroma444.avif"), "-p", "chroma=444")
+    png16 = os.path.join(tmp, "up16.png")
+    png16_rgb(png16, scene(96, 64, 25).astype(np.uint16) * 257)
+    # Debian's heif-enc (libheif 1.15) ignores its nclx options, and writes 10-bit AVIF only as 4:2:2
+    # (4:2:0 and 4:4:4 trip an assertion in libaom): those files are ffmpeg's libaom streams in a box
+    # written here, with the colr nclx that says how ffmpeg converted them.
+    heif_enc(png16, os.path.join(out, "tenbit422.avif"), "-b", "10", "-p", "chroma=422")
+    for name, src, pix_fmt, scale, nclx in [
+            ("limited.avif", png, "yuv420p", "scale=out_color_matrix=bt601:out_range=tv", (1, 13, 6, 0)),
+            ("bt709.avif", png, "yuv420p", "scale=out_color_matrix=bt709:out_range=pc", (1, 1, 1, 1)),
+            ("tenbit.avif", png16, "yuv420p10le", "scale=out_color_matrix=bt601:out_range=tv", (1, 13, 6, 0))]:
+        obu = os.path.join(tmp, name + ".obu")
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", src, "-vf", scale, "-pix_fmt", pix_fmt, "-c:v", "libaom-av1",
+                        "-still-picture", "1", "-crf", "30", "-cpu-used", "6", "-f", "obu", obu], check=True)
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(obu_avif(open(obu, "rb").read(), 96, 64, 10 if "10" in pix_fmt else 8, nclx))
+    odd = os.path.join(tmp, "odd.png")
+    Image.fromarray(scene(97, 65, 26)).save(odd)
+    heif_enc(odd, os.path.join(out, "odd.avif"))
+    tiles = []
+    for r in range(2):
+        for c in range(2):
+            t = os.path.join(tmp, f"tile{r}{c}.png")
+            big.crop((c * 64, r * 64, c * 64 + 64, r * 64 + 64)).save(t)
+            heif_enc(t, t + ".avif")
+            tiles.append(t + ".avif")
+    with open(os.path.join(out, "grid.avif"), "wb") as f:
+        f.write(grid_heic(tiles, 2, 2, 64, 64, 120, 100, b"av1C", b"av01", b"avif"))
 
 
 if __name__ == "__main__":

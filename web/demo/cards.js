@@ -5,12 +5,18 @@ import { photoUrl } from './photos.js';
 import { audioPlayer } from './sounds.js';
 import { clock, videoThumb } from './video_card.js';
 
+/** What a person calls an item: its file name; a PDF page is "name.pdf · page N". */
+export function itemName(item) {
+  if (item.kind === 'page' && item.document) return `${item.document.slice(item.document.lastIndexOf('/') + 1)} · page ${item.page}`;
+  return item.fileName ?? item.id;
+}
+
 /**
  * A card for a library item. `primary` is what Enter (and a click) does, with its label;
  * `preview` is what Space (and the card's preview button) does.
  */
 export async function card(item, { primary, primaryLabel, preview, score = null, dim = false, testid = 'result', time, frameTime }) {
-  const name = item.fileName ?? item.id;
+  const name = itemName(item);
   const src = await photoUrl(item.id);
   const sound = item.kind === 'audio';
   // a video shows the frame that matched (or its poster frame) and a time badge (video_card.js); a sound a note (and a player below)
@@ -19,7 +25,9 @@ export async function card(item, { primary, primaryLabel, preview, score = null,
     : el('img', { alt: '', loading: 'lazy', decoding: 'async' });
   if (item.kind !== 'video' && !sound && src) img.src = src;
   else if (!src) img.classList.add('missing');
-  const badge = item.kind === 'video' ? el('span', { className: 'time-badge', dataset: { testid: 'time-badge' }, textContent: `▶ ${clock(time ?? item.duration ?? 0)}` }) : null;
+  // A video's time, a PDF page's number, in a corner of the thumbnail.
+  const badge = item.kind === 'video' ? el('span', { className: 'time-badge', dataset: { testid: 'time-badge' }, textContent: `▶ ${clock(time ?? item.duration ?? 0)}` })
+    : item.kind === 'page' ? el('span', { className: 'page-badge', textContent: `p. ${item.page}`, dataset: { testid: 'page-badge' }, attrs: { 'aria-hidden': 'true' } }) : null;
   const caption = item.caption ? el('span', { className: 'caption', textContent: item.caption }) : null;
   const main = el('button', { type: 'button', className: 'photo', tabIndex: -1, attrs: { 'aria-label': `${name}${dim ? ', less relevant' : ''}: ${primaryLabel}` } }, img, badge);
   main.addEventListener('click', () => primary(item));

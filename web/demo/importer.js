@@ -11,6 +11,7 @@ const AUDIO_RE = /\.(wav|flac|mp3|ogg|oga|opus|m4a)$/i; // sounds (web/demo/soun
 const IMAGE_RE = /\.(jpe?g|png|gif|bmp|webp|heic|heif|avif|tiff?)$/i;
 const VIDEO_RE = /\.(mp4|m4v|mov|webm|mkv)$/i; // the library samples their frames (README "Videos")
 const SIDE_RE = /(^|\/)captions\.(json|csv)$/i;
+const PDF_RE = /\.pdf$/i; // a PDF: one item per page (its pages' images are kept as their thumbnails)
 // A long import saves the library every CHECKPOINT_MS or CHECKPOINT_ITEMS new photos, so closing the
 // tab (or a crash) loses at most the photos since the last checkpoint; re-importing skips saved ones.
 const CHECKPOINT_MS = 2000;
@@ -56,6 +57,10 @@ async function collectItems(files, failures) {
     if (SIDE_RE.test(path)) continue;
     if (AUDIO_RE.test(path) || (file.type || '').startsWith('audio/')) {
       items.push({ id: path, audio: file, meta: { addedAt } });
+      continue;
+    }
+    if (PDF_RE.test(path) || file.type === 'application/pdf') {
+      items.push({ id: path, pdf: file, meta: { addedAt } });
       continue;
     }
     if (VIDEO_RE.test(path) || (file.type || '').startsWith('video/')) {
@@ -130,7 +135,7 @@ export async function runImport(items, failures, { storePhotos = true, verb = 'A
   const lib = app.library, name = app.libraryName;
   abort = new AbortController();
   const { signal } = abort;
-  const total = items.length;
+  let total = items.length; // grows as PDFs open: each counts as its pages
   if ($('progress-bar').hidden) startProgress('');
   setState('importing', `Adding ${photos(total)} to the library…`);
   $('progress').dataset.saved = String(lib.size);
@@ -147,14 +152,30 @@ export async function runImport(items, failures, { storePhotos = true, verb = 'A
     for (let i = 0; i < total; i += CHUNK) {
       const chunk = items.slice(i, i + CHUNK);
       const had = new Set(chunk.filter((it) => lib.has(it.id)).map((it) => it.id));
+      let chunkTotal = chunk.length;
       // The originals are kept before the checkpoint that lists them (a saved photo always has one).
+      // A PDF's pages are kept as the JPEGs the library rendered them to; the PDF itself too (a
+      // result opens it at its page).
+      const pages = [];
+      const onPage = storePhotos ? ({ id, image }) => { pages.push({ id, image }); } : undefined;
       const keep = async (replaced, failed = new Set()) => {
         if (!storePhotos) return;
+        for (const p of pages) if (lib.has(p.id)) await storePhoto(p.id, new Blob([p.image], { type: 'image/jpeg' }));
+        for (const it of chunk) if (it.pdf && pages.some((p) => lib.get(p.id)?.document === it.id)) await storePhoto(it.id, it.pdf);
         for (const it of chunk) if (lib.has(it.id) && !failed.has(it.id) && (replaced || !had.has(it.id))) await storePhoto(it.id, it.image ?? it.video ?? it.audio);
       };
       let s;
       try {
-        s = await lib.add(chunk, { signal, batchSize: 8, onProgress: ({ done }) => at(base + done) });
+        s = await lib.add(chunk, {
+          signal,
+          batchSize: 8,
+          pdf: { onPage },
+          onProgress: ({ done, total: t }) => {
+            total += t - chunkTotal;
+            chunkTotal = t;
+            at(base + done);
+          },
+        });
       } catch (err) {
         if (err.code !== 'ABORTED') throw err;
         // items of the chunk's first batches are in already
@@ -163,7 +184,7 @@ export async function runImport(items, failures, { storePhotos = true, verb = 'A
         summary.cancelled = true;
         break;
       }
-      base += chunk.length;
+      base += chunkTotal;
       summary.added += s.added;
       summary.updated += s.updated;
       summary.skipped += s.skipped;

@@ -3,8 +3,20 @@
 import { app, libraryChanged } from './app.js';
 import { $ } from './dom.js';
 import { explain } from './messages.js';
-import { photoUrl } from './photos.js';
+import { itemName } from './cards.js';
+import { photoUrl, storedPhoto } from './photos.js';
 import { playFrom } from './video_card.js';
+
+const pdfUrls = new Map(); // document id -> object URL of the kept PDF, typed so the browser shows it
+
+async function pdfUrl(documentId) {
+  if (!pdfUrls.has(documentId)) {
+    const file = await storedPhoto(documentId);
+    // Without private storage, the PDF picked in this session (or nothing).
+    pdfUrls.set(documentId, file ? URL.createObjectURL(new Blob([file], { type: 'application/pdf' })) : await photoUrl(documentId));
+  }
+  return pdfUrls.get(documentId);
+}
 
 let list = []; // the ids of the view the preview was opened from
 let index = 0;
@@ -27,10 +39,16 @@ async function show() {
   $('lb-video').pause();
   $('lb-video').hidden = true;
   if (video && src) playFrom($('lb-video'), src, startAt.get(id) ?? 0);
+  const name = itemName(it);
   $('lb-img').src = video ? '' : src;
-  $('lb-img').alt = it.caption ? `${it.fileName}: ${it.caption}` : it.fileName;
+  $('lb-img').alt = it.caption ? `${name}: ${it.caption}` : name;
   $('lb-img').hidden = !src || video;
-  $('lb-title').textContent = it.fileName;
+  $('lb-title').textContent = name;
+  // A PDF page opens its document at that page (the browser's PDF viewer reads #page=N).
+  const doc = it.kind === 'page' && it.document ? await pdfUrl(it.document) : '';
+  $('lb-open-pdf').hidden = !doc;
+  if (doc) $('lb-open-pdf').href = `${doc}#page=${it.page}`;
+  else $('lb-open-pdf').removeAttribute('href');
   $('lb-taken').textContent = it.dateTaken ? when(it.dateTaken) : 'unknown (no date in the file)';
   $('lb-added').textContent = it.addedAt ? when(it.addedAt) : 'unknown';
   $('lb-folder').textContent = it.folder || '(top level)';

@@ -10,6 +10,7 @@ import { queryTokenizer, showModelHint } from './model_hint.js';
 import { photoKey, storedPhoto } from './photos.js';
 import { say, setState, hasModel } from './state.js';
 import { audioOptions } from './sounds.js';
+import { askVoyageConsent, showRemoteBadge } from './voyage_consent.js';
 
 const params = new URLSearchParams(location.search);
 const backendParam = params.get('backend') ?? 'auto';
@@ -38,6 +39,7 @@ export async function loadCatalog() {
     // offline and not cached yet: the built-in model still works
   }
   add('folder', 'A model folder on this device…');
+  add('voyage', 'Voyage multimodal-3 — remote: sends photos to Voyage AI…');
   await detectBackendForPicker();
 }
 
@@ -84,6 +86,7 @@ async function useModel(source, label, { dtype = 'fp32', warmVision = false, cho
   $('model-select').value = app.currentChoice;
   $('backend').textContent = backendLabel(app.model.info);
   $('backend').dataset.backend = app.model.info.backend;
+  showRemoteBadge(app.model.info);
   showModelHint(source === tinyUrl, runExample);
   const problem = await openLibrary();
   hasModel(true);
@@ -106,7 +109,8 @@ async function openLibrary() {
   }
 }
 
-function backendLabel({ backend, backendNote, threads }) {
+function backendLabel({ backend, backendNote, threads, remote }) {
+  if (backend === 'remote') return `Remote (${new URL(remote.origin).host})`;
   if (backend === 'webgpu') return 'WebGPU';
   if (backendNote) return `WASM (${backendNote})${threads > 1 ? ` · ${threads} threads` : ''}`;
   return `WASM${threads > 1 ? ` (${threads} threads)` : ''}`;
@@ -258,6 +262,7 @@ export function wireModelPicker() {
       return $('model-folder').click();
     }
     if (v === 'tiny') return useTiny().catch((err) => failed('The built-in model could not load', err));
+    if (v === 'voyage') return useVoyage();
     const m = catalogModel(v);
     if (m) useCatalogModel(m);
   });
@@ -272,6 +277,21 @@ export function wireModelPicker() {
     e.target.value = '';
     useModel(files, 'the model folder', { choice: { value: 'folder' } }).catch((err) => failed('The model folder could not be used', err));
   });
+}
+
+// Only after the person agrees in the consent dialog; the choice is not remembered across reloads
+// (a reload starts on the device again).
+async function useVoyage() {
+  $('model-select').value = app.currentChoice;
+  const consent = await askVoyageConsent();
+  if (!consent) return say('Nothing was sent: the model in use stays on this device.');
+  $('model-select').value = 'voyage';
+  await useModel({ provider: 'voyage', model: 'voyage-multimodal-3', ...consent }, 'Voyage multimodal-3 (remote)').catch((err) => {
+    $('model-select').value = app.currentChoice;
+    failed('Voyage multimodal-3 could not be used', err);
+  });
+  if (app.model?.info.remote) app.currentChoice = 'voyage';
+  $('model-select').value = app.currentChoice;
 }
 
 function failed(what, err) {

@@ -10,12 +10,12 @@ export function browserSkipReason() {
 }
 
 /**
- * @param {{webgpu?: boolean, roots?: string[], isolation?: boolean, modelHosts?: string[], args?: string[]}} [options]
+ * @param {{webgpu?: boolean, roots?: string[], isolation?: boolean, modelHosts?: string[], remoteHosts?: string[], args?: string[]}} [options]
  *   modelHosts: scripts/serve.mjs's mirror hook (CLIPFIND_MODEL_HOST); args: extra Chromium flags
  */
-export async function withBrowser(fn, { webgpu = true, roots = ['web', 'models', 'tests'], isolation = true, modelHosts = [], args: extraArgs = [] } = {}) {
+export async function withBrowser(fn, { webgpu = true, roots = ['web', 'models', 'tests'], isolation = true, modelHosts = [], remoteHosts = [], args: extraArgs = [] } = {}) {
   const { chromium } = await import('playwright-core');
-  const server = createServer({ roots, isolation, modelHosts });
+  const server = createServer({ roots, isolation, modelHosts, remoteHosts });
   await new Promise((res) => server.listen(0, '127.0.0.1', res));
   const origin = `http://127.0.0.1:${server.address().port}`;
   const args = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];

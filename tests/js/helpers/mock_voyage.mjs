@@ -69,12 +69,18 @@ export async function startMockVoyage({ key = 'pa-test-0123456789abcdef' } = {})
   const violations = [];
   const script = [];
   const stats = { unauthorized: 0 };
+  // Browsers (the demo test) ask first: the mock answers CORS preflights and allows any origin.
+  const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After' };
   const server = http.createServer((req, res) => {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': 'POST', 'Access-Control-Allow-Headers': 'authorization, content-type', 'Access-Control-Max-Age': '600' });
+      return res.end();
+    }
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', async () => {
       const send = (status, body, headers = {}) => {
-        res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+        res.writeHead(status, { 'Content-Type': 'application/json', ...cors, ...headers });
         res.end(JSON.stringify(body));
       };
       const bad = (why) => {

@@ -3,6 +3,27 @@
 // an invisible text layer (render mode 3, as OCR'd scans have) in Helvetica. Also the broken kinds a
 // reader meets: encrypted, truncated, one damaged page, thousands of pages.
 
+import { drawScene, UNRELATED_CAPTIONS } from './held_out_scenes.mjs';
+
+/**
+ * The test suite's scene PDF: four single-object scenes of four different colours and four different
+ * shapes (the first such scenes of seed 1818: deterministic), one per page. Pages 1, 3 and 4 carry an
+ * unrelated text layer (a scan's OCR); page 2 has none, so finding it is the rendered image's doing.
+ * Returns { pdf, objects, query } (query: a text naming page 2's object).
+ */
+export function scenePdf() {
+  const scenes = [];
+  for (let i = 0; scenes.length < 4; i++) {
+    const s = drawScene(i, 1818, { maxObjects: 1 });
+    const [o] = s.objects;
+    if (scenes.some((t) => t.objects[0].color === o.color || t.objects[0].shape === o.shape)) continue;
+    scenes.push(s);
+  }
+  const pdf = makePdf(scenes.map((s, k) => ({ png: s.bytes, text: k === 1 ? undefined : UNRELATED_CAPTIONS[k] })));
+  const objects = scenes.map((s) => s.objects[0]);
+  return { pdf, objects, query: `a ${objects[1].color} ${objects[1].shape}` };
+}
+
 // A PNG's size and its concatenated IDAT data (non-interlaced 8-bit RGB, as the scene helpers write).
 function pngParts(png) {
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);

@@ -1,4 +1,4 @@
-#include "image/hevc_plan.hpp"
+#include "image/coded_plan.hpp"
 
 #include <map>
 
@@ -30,13 +30,15 @@ struct Item {
   std::vector<uint32_t> dimg;     // iref 'dimg' targets (a grid's tiles)
 };
 
-// The HEVC tile an item is: its hvcC parameter sets, extents and colr nclx; false when unusable.
-bool tile_of(std::span<const uint8_t> b, const Item& item, HevcTile& t) {
-  if (std::memcmp(item.type, "hvc1", 4) != 0 || item.extents.empty()) return false;
+// The tile an item is: its decoder configuration (hvcC / av1C), extents and colr nclx; false when
+// unusable here. Every tile of a plan has the plan's codec.
+bool tile_of(std::span<const uint8_t> b, const Item& item, Codec codec, CodedTile& t) {
+  const char* type = codec == Codec::Hevc ? "hvc1" : "av01";
+  if (std::memcmp(item.type, type, 4) != 0 || item.extents.empty()) return false;
   bool have_config = false;
   for (const Box* p : item.props) {
     const size_t len = p->end - p->body;
-    if (p->is("hvcC") && len >= 23) {
+    if (codec == Codec::Hevc && p->is("hvcC") && len >= 23) {
       t.nal_length_size = (b[p->body + 21] & 3) + 1;
       Reader r{b, p->body + 22, p->end};
       const uint64_t arrays = r.n(1);
@@ -46,18 +48,23 @@ bool tile_of(std::span<const uint8_t> b, const Item& item, HevcTile& t) {
         for (uint64_t i = 0; i < count && r.ok; ++i) {
           const uint64_t n = r.n(2);
           if (r.end - r.pos < n) return false;
-          t.parameter_sets.push_back({r.pos, n});
+          t.config.push_back({r.pos, n});
           r.pos += size_t(n);
         }
       }
       if (!r.ok) return false;
       have_config = true;
+    } else if (codec == Codec::Av1 && p->is("av1C") && len >= 4) {
+      // marker/version, profile/level, tier/depth/subsampling, delay; then configOBUs.
+      if (b[p->body] != 0x81) return false;
+      if (len > 4) t.config.push_back({p->body + 4, len - 4});
+      have_config = true;
     } else if (p->is("colr") && len >= 11 && bmff::is(b.data() + p->body, "nclx")) {
       t.primaries = be16(b.data() + p->body + 4);
       t.matrix = be16(b.data() + p->body + 8);
       t.full_range = b[p->body + 10] >> 7;
-    } else if (p->is("clap")) {
-      return false;  // libheif crops it
+    } else if (p->is("clap") || p->is("lsel") || p->is("a1op")) {
+      return false;  // libheif crops it / picks a layer: left to the packaged decoders
     }
   }
   t.data = item.extents;
@@ -66,8 +73,8 @@ bool tile_of(std::span<const uint8_t> b, const Item& item, HevcTile& t) {
 
 }  // namespace
 
-HevcPlan read_hevc_plan(std::span<const uint8_t> b) {
-  HevcPlan plan;
+CodedPlan read_coded_plan(std::span<const uint8_t> b) {
+  CodedPlan plan;
   const auto top = children(b, 0, b.size());
   const Box* meta = find(top, "meta");
   if (!meta || meta->end - meta->body < 4) return plan;
@@ -178,7 +185,13 @@ HevcPlan read_hevc_plan(std::span<const uint8_t> b) {
   for (const Box* p : main.props)
     if (p->is("clap")) return plan;
 
-  if (std::memcmp(main.type, "grid", 4) == 0) {
+  // The codec: the item's type, or a grid's first tile's (tile_of refuses tiles of another).
+  const bool grid = std::memcmp(main.type, "grid", 4) == 0;
+  const Item* first = &main;
+  if (grid && !main.dimg.empty() && items.count(main.dimg[0])) first = &items[main.dimg[0]];
+  plan.codec = std::memcmp(first->type, "av01", 4) == 0 ? Codec::Av1 : Codec::Hevc;
+
+  if (grid) {
     // ImageGrid: version, flags (bit 0: 32-bit sizes), rows-1, columns-1, output width and height.
     if (main.extents.size() != 1) return plan;
     const ByteRange g = main.extents[0];
@@ -193,16 +206,16 @@ HevcPlan read_hevc_plan(std::span<const uint8_t> b) {
     for (uint32_t id : main.dimg) {
       auto t = items.find(id);
       uint32_t w = 0, h = 0;
-      HevcTile tile;
-      if (t == items.end() || !ispe_of(t->second, w, h) || !tile_of(b, t->second, tile)) return plan;
+      CodedTile tile;
+      if (t == items.end() || !ispe_of(t->second, w, h) || !tile_of(b, t->second, plan.codec, tile)) return plan;
       if (plan.tiles.empty()) plan.tile_width = w, plan.tile_height = h;
       if (w != plan.tile_width || h != plan.tile_height || w == 0 || h == 0) return plan;
       plan.tiles.push_back(std::move(tile));
     }
     if (uint64_t(plan.tile_width) * plan.columns < plan.width || uint64_t(plan.tile_height) * plan.rows < plan.height) return plan;
   } else {
-    HevcTile tile;
-    if (!tile_of(b, main, tile)) return plan;
+    CodedTile tile;
+    if (!tile_of(b, main, plan.codec, tile)) return plan;
     plan.tile_width = plan.width;
     plan.tile_height = plan.height;
     plan.tiles.push_back(std::move(tile));
