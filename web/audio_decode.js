@@ -8,7 +8,7 @@ import { toBytes } from './bytes.js';
 import { ClipfindError, InvalidInputError } from './errors.js';
 import { isNode, nodeImport } from './env.js';
 
-const badAudio = (name, why) => new InvalidInputError('INVALID_AUDIO', `${name}: ${why}`);
+const bad = (name, why) => new InvalidInputError('INVALID_AUDIO', `${name}: ${why}`);
 
 /** Channels averaged into one. */
 function mono(channels, length) {
@@ -24,7 +24,7 @@ function mono(channels, length) {
 function readFloatWav(bytes, name) {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tag = (at) => String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
-  if (bytes.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw badAudio(name, 'ffmpeg gave no WAV output');
+  if (bytes.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw bad(name, 'ffmpeg gave no WAV output');
   let at = 12, channels = 0, rate = 0;
   while (at + 8 <= bytes.length) {
     const id = tag(at), size = dv.getUint32(at + 4, true);
@@ -45,7 +45,7 @@ function readFloatWav(bytes, name) {
     }
     at += 8 + size + (size & 1);
   }
-  throw badAudio(name, 'ffmpeg output has no audio data');
+  throw bad(name, 'ffmpeg output has no audio data');
 }
 
 async function decodeWithFfmpeg(bytes, name) {
@@ -66,7 +66,7 @@ async function decodeWithFfmpeg(bytes, name) {
     child.on('close', (code) => {
       const why = Buffer.concat(errs).toString().trim().split('\n').pop();
       if (code !== 0) {
-        reject(badAudio(name, `not a readable audio file (ffmpeg: ${why || `exit ${code}`})`));
+        reject(bad(name, `not a readable audio file (ffmpeg: ${why || `exit ${code}`})`));
         return;
       }
       try {
@@ -88,7 +88,7 @@ async function decodeInBrowser(bytes, name, rate) {
   try {
     buffer = await ctx.decodeAudioData(bytes.slice().buffer);
   } catch (err) {
-    throw badAudio(name, `not a readable audio file (${err?.message ?? err})`);
+    throw bad(name, `not a readable audio file (${err?.message ?? err})`);
   }
   const channels = Array.from({ length: buffer.numberOfChannels }, (_, c) => buffer.getChannelData(c));
   return { samples: mono(channels, buffer.length), sampleRate: buffer.sampleRate };
@@ -111,8 +111,8 @@ export async function decodeAudio(input, { name = 'audio', rate = 48000 } = {}) 
   }
   if (typeof File !== 'undefined' && input instanceof File && name === 'audio') name = input.name;
   const bytes = await toBytes(input, name);
-  if (!bytes.byteLength) throw badAudio(name, 'empty file');
+  if (!bytes.byteLength) throw bad(name, 'empty file');
   const decoded = isNode ? await decodeWithFfmpeg(bytes, name) : await decodeInBrowser(bytes, name, rate);
-  if (!decoded.samples.length) throw badAudio(name, 'no audio samples (0-length audio)');
+  if (!decoded.samples.length) throw bad(name, 'no audio samples (0-length audio)');
   return decoded;
 }

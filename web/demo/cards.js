@@ -2,6 +2,7 @@
 // tabindex): arrow keys, Home and End move between photos; what Enter and Space do is the view's.
 import { el } from './dom.js';
 import { photoUrl } from './photos.js';
+import { audioPlayer } from './sounds.js';
 import { clock, videoThumb } from './video_card.js';
 
 /** What a person calls an item: its file name; a PDF page is "name.pdf · page N". */
@@ -17,9 +18,12 @@ export function itemName(item) {
 export async function card(item, { primary, primaryLabel, preview, score = null, dim = false, testid = 'result', time, frameTime }) {
   const name = itemName(item);
   const src = await photoUrl(item.id);
-  // a video shows the frame that matched (or its poster frame) and a time badge (video_card.js)
-  const img = item.kind === 'video' ? videoThumb(src, frameTime ?? item.posterTime) : el('img', { alt: '', loading: 'lazy', decoding: 'async' });
-  if (item.kind !== 'video' && src) img.src = src;
+  const sound = item.kind === 'audio';
+  // a video shows the frame that matched (or its poster frame) and a time badge (video_card.js); a sound a note (and a player below)
+  const img = item.kind === 'video' ? videoThumb(src, frameTime ?? item.posterTime)
+    : sound ? el('span', { className: 'sound-icon', textContent: '♪', attrs: { 'aria-hidden': 'true' } })
+    : el('img', { alt: '', loading: 'lazy', decoding: 'async' });
+  if (item.kind !== 'video' && !sound && src) img.src = src;
   else if (!src) img.classList.add('missing');
   // A video's time, a PDF page's number, in a corner of the thumbnail.
   const badge = item.kind === 'video' ? el('span', { className: 'time-badge', dataset: { testid: 'time-badge' }, textContent: `▶ ${clock(time ?? item.duration ?? 0)}` })
@@ -38,6 +42,7 @@ export async function card(item, { primary, primaryLabel, preview, score = null,
   const info = el('div', { className: 'info' },
     el('span', { className: 'name', textContent: name }),
     caption,
+    sound && src ? audioPlayer(src, name) : null,
     score === null ? null : el('span', { className: 'score', textContent: score }));
   return el('li', { className: `card${dim ? ' irrelevant' : ''}`, dataset: { testid, id: item.id } }, main, open, info);
 }

@@ -5,6 +5,7 @@
 //   (adding photos), search_view.js / library_view.js (what the grid shows), cards.js (photos and
 //   keyboard), lightbox.js (the preview), photos.js (the originals kept on this device).
 import { Library } from '../index.js';
+import { audioOptions, wireSampleSounds } from './sounds.js';
 import { app, libraryChanged, modelLoading, onLibraryChange } from './app.js';
 import { keyboardGrid } from './cards.js';
 import { $, pickerButton } from './dom.js';
@@ -131,6 +132,7 @@ if (window.showDirectoryPicker) {
   });
 }
 $('sample').addEventListener('click', () => importSample());
+wireSampleSounds();
 $('cancel').addEventListener('click', cancelImport);
 
 // Drop files and folders anywhere to add them; drop one photo on the search box to search by it.
@@ -176,7 +178,7 @@ $('import-library').addEventListener('change', async (e) => {
 $('clear').addEventListener('click', async () => {
   if (!confirm('Remove every photo from this library? The photo files themselves are not touched.')) return;
   app.library.close();
-  app.library = await Library.create(app.model);
+  app.library = await Library.create(app.model, await audioOptions());
   await app.library.save(app.libraryName);
   await clearPhotos();
   setState('cleared', 'Library cleared: no photos. Add photos or index the sample gallery to start again.');

@@ -6,6 +6,8 @@ import { explain, photos } from './messages.js';
 import { storePhoto } from './photos.js';
 import { pageState, say, setState } from './state.js';
 
+const AUDIO_RE = /\.(wav|flac|mp3|ogg|oga|opus|m4a)$/i; // sounds (web/demo/sounds.js): the library's audio model
+
 const IMAGE_RE = /\.(jpe?g|png|gif|bmp|webp|heic|heif|avif|tiff?)$/i;
 const VIDEO_RE = /\.(mp4|m4v|mov|webm|mkv)$/i; // the library samples their frames (README "Videos")
 const SIDE_RE = /(^|\/)captions\.(json|csv)$/i;
@@ -53,6 +55,10 @@ async function collectItems(files, failures) {
   const items = [];
   for (const { file, path } of entries) {
     if (SIDE_RE.test(path)) continue;
+    if (AUDIO_RE.test(path) || (file.type || '').startsWith('audio/')) {
+      items.push({ id: path, audio: file, meta: { addedAt } });
+      continue;
+    }
     if (PDF_RE.test(path) || file.type === 'application/pdf') {
       items.push({ id: path, pdf: file, meta: { addedAt } });
       continue;
@@ -107,7 +113,7 @@ export function enqueue(count, job) {
 
 // While an import runs, the controls that would swap the library under it are disabled.
 function setImportControls(busy) {
-  for (const id of ['model-select', 'dtype-select', 'open-model', 'import-library-button', 'clear', 'sample']) $(id).disabled = busy;
+  for (const id of ['model-select', 'dtype-select', 'open-model', 'import-library-button', 'clear', 'sample', 'sample-sounds']) if ($(id)) $(id).disabled = busy;
 }
 
 async function checkpoint(lib, name) {
@@ -156,7 +162,7 @@ export async function runImport(items, failures, { storePhotos = true, verb = 'A
         if (!storePhotos) return;
         for (const p of pages) if (lib.has(p.id)) await storePhoto(p.id, new Blob([p.image], { type: 'image/jpeg' }));
         for (const it of chunk) if (it.pdf && pages.some((p) => lib.get(p.id)?.document === it.id)) await storePhoto(it.id, it.pdf);
-        for (const it of chunk) if (lib.has(it.id) && !failed.has(it.id) && (replaced || !had.has(it.id))) await storePhoto(it.id, it.image ?? it.video);
+        for (const it of chunk) if (lib.has(it.id) && !failed.has(it.id) && (replaced || !had.has(it.id))) await storePhoto(it.id, it.image ?? it.video ?? it.audio);
       };
       let s;
       try {

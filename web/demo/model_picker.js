@@ -9,6 +9,7 @@ import { explain, photos } from './messages.js';
 import { queryTokenizer, showModelHint } from './model_hint.js';
 import { photoKey, storedPhoto } from './photos.js';
 import { say, setState, hasModel } from './state.js';
+import { audioOptions } from './sounds.js';
 import { askVoyageConsent, showRemoteBadge } from './voyage_consent.js';
 
 const params = new URLSearchParams(location.search);
@@ -100,10 +101,10 @@ async function openLibrary() {
   app.library?.close();
   app.libraryName = `library-${(await photoKey(app.model.info.id)).slice(0, 12)}.clipfind`;
   try {
-    app.library = await Library.open(app.libraryName, app.model);
+    app.library = await Library.open(app.libraryName, app.model, await audioOptions());
     return '';
   } catch (err) {
-    app.library = await Library.create(app.model);
+    app.library = await Library.create(app.model, await audioOptions());
     return err.code === 'NOT_FOUND' ? '' : `The saved library could not be opened (${explain(err).text}); starting a new one. `;
   }
 }
@@ -239,7 +240,8 @@ function offerSwitch(previous) {
       const items = [];
       for (const it of missing) {
         const image = await storedPhoto(it.id);
-        if (image) items.push({ id: it.id, image, caption: it.caption ?? undefined, meta: { tags: it.tags, addedAt: it.addedAt } });
+        if (image && it.kind === 'audio') items.push({ id: it.id, audio: image, meta: { tags: it.tags, addedAt: it.addedAt } });
+        else if (image) items.push({ id: it.id, image, caption: it.caption ?? undefined, meta: { tags: it.tags, addedAt: it.addedAt } });
         else failures.push({ id: it.id, error: 'the original photo is not kept on this device' });
       }
       await runImport(items, failures, { storePhotos: false, verb: `Re-indexed with ${target}:` });
