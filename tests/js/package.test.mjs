@@ -15,8 +15,8 @@ import { serveStatic } from './helpers/static_server.mjs';
 const root = new URL('../../', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const MB = 1024 * 1024;
-// The budget README states ("Install"): the built-in model (7.4 MB of ONNX) is most of it.
-const BUDGET = { packed: 10 * MB, unpacked: 12 * MB };
+// The budget README states ("Install"): the built-in image model (7.4 MB of ONNX) is most of it.
+const BUDGET = { packed: 11 * MB, unpacked: 14 * MB };
 
 const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
 function packList() {
