@@ -3,8 +3,8 @@ captions for some of them (a file name -> caption map, the sidecar format the de
 
 /usr/bin/python3 scripts/train-tiny/gallery.py [OUT_DIR]
 
-The committed PNGs were then passed through `optipng -o2 -strip all` (lossless: the same pixels, a
-third smaller in the npm package).
+The committed PNGs were then passed through `optipng -o2 -strip all` (lossless: the same pixels in
+fewer bytes).
 """
 import json
 import os
