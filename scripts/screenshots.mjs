@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Screenshots of the demo as a new user sees it, desktop (1280×900) and phone (390×844):
-// first load, indexing, the library view, results, the preview and an image query, written to
+// first load, indexing, the library view, results, the preview, an image query, a video found at its
+// moment and a sound found by text, written to
 // artifacts/screenshots/. Not a test: for people reviewing the page (issue 16).
 //   node scripts/screenshots.mjs [--dark]
 import { execFileSync } from 'node:child_process';
@@ -32,7 +33,7 @@ await withBrowser(async ({ browser, origin }) => {
     await page.click('#sample');
     await page.waitForFunction(() => /^Indexing ([3-9]\d|1\d\d) of/.test(document.getElementById('progress-text').textContent), null, { timeout: 60000 });
     await shot('2-indexing');
-    await page.waitForFunction(() => /Added 200/.test(document.getElementById('status').textContent), null, { timeout: 120000 });
+    await page.waitForFunction(() => /Added 20\d/.test(document.getElementById('status').textContent), null, { timeout: 180000 });
     await shot('3-library');
     await page.fill('#search', 'black circle');
     await page.press('#search', 'Enter');
@@ -48,6 +49,21 @@ await withBrowser(async ({ browser, origin }) => {
     await page.waitForFunction(() => !document.getElementById('query-chip').hidden && document.body.dataset.state !== 'searching');
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot('6-image-query');
+    // The sample videos: a shape found at its moment (time badge on the frame that matched).
+    await page.click('#query-chip button').catch(() => {});
+    await page.fill('#search', 'blue square');
+    await page.press('#search', 'Enter');
+    await page.waitForFunction(() => document.getElementById('results').dataset.query === 'blue square' && document.body.dataset.state !== 'searching');
+    await page.locator('#photos-heading').scrollIntoViewIfNeeded();
+    await shot('7-video-result');
+    // The sample sounds, searched by text with the built-in sound model.
+    await page.click('#sample-sounds');
+    await page.waitForFunction(() => /Added 8/.test(document.getElementById('status').textContent), null, { timeout: 120000 });
+    await page.fill('#search', 'a rising sweep');
+    await page.press('#search', 'Enter');
+    await page.waitForFunction(() => document.getElementById('results').dataset.query === 'a rising sweep' && document.body.dataset.state !== 'searching');
+    await page.locator('#photos-heading').scrollIntoViewIfNeeded();
+    await shot('8-sound-result');
     await context.close();
   }
 }, { webgpu: false, roots: ['web', 'models'] });

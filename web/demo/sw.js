@@ -11,6 +11,8 @@ const SHELL = ['./', './index.html', './demo.js', './demo.css', './manifest.webm
   '../library_search.js', '../pdf_library.js', '../pdf.js', '../library_file.js', '../library_store.js', '../library_pg.js', '../query.js', '../relevance.js',
   '../library_audio.js', '../library_sections.js', '../audio_decode.js', '../audio_features.js',
   '../video.js', '../video_library.js', '../video_search.js', '../video_sample.js', '../video_browser.js',
+  '../page_library.js', '../multi_vector_index.js', '../late_interaction_model.js', '../voyage.js', '../voyage_images.js',
+  '../av1_decode.js', '../hevc_decode.js', '../ycbcr_to_rgb.js',
   '../wasm/clipfind.mjs', '../wasm/clipfind.wasm',
   '../../models/catalog.json', '../../models/tiny/config.json', '../../models/tiny/preprocessor_config.json',
   '../../models/tiny/tokenizer.json', '../../models/tiny/tokenizer_config.json',
