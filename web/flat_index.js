@@ -1,7 +1,7 @@
 // FlatIndex: exact similarity search over vectors with string ids, backed by the C++ core in WASM.
 import { byteSource } from './byte_source.js';
 import { check, InvalidInputError } from './errors.js';
-import { forEachHeapPiece, heapAlloc, loadWasm, PIECE_BYTES, withHeapCopy } from './wasm.js';
+import { forEachHeapPiece, HeapScratch, loadWasm, PIECE_BYTES, withHeapCopy } from './wasm.js';
 import { WasmHandle } from './wasm_handle.js';
 
 /** Internal (clipfind/internal): the scan-bandwidth probe over an index's f32 bytes, for benchmarks. */
@@ -46,8 +46,7 @@ export class FlatIndex {
   #M;
   #handle;
   #info;
-  #scratch = 0; // heap buffer for queries and results, grown on demand
-  #scratchBytes = 0;
+  #scratch; // heap buffer for queries and results (HeapScratch)
 
   static {
     probeBandwidth = (index) => index.#live().probe();
@@ -57,6 +56,7 @@ export class FlatIndex {
     this.#M = M;
     this.#handle = new WasmHandle(this, handle, 'FlatIndex');
     this.#info = check(handle.info());
+    this.#scratch = new HeapScratch(M, 'FlatIndex');
   }
 
   /**
@@ -95,7 +95,7 @@ export class FlatIndex {
     // In pieces of whole vectors, each stored in its final place; the ids commit the batch.
     check(h.addBegin(list.length, v.length));
     const rows = Math.max(1, Math.floor(PIECE_BYTES / (4 * this.dim)));
-    const ptr = this.#scratchFor(Math.min(v.length, rows * this.dim) * 4);
+    const ptr = this.#scratch.get(Math.min(v.length, rows * this.dim) * 4);
     for (let at = 0; at < v.length; at += rows * this.dim) {
       const piece = v.subarray(at, at + rows * this.dim);
       new Float32Array(this.#M.HEAPF32.buffer, ptr, piece.length).set(piece); // a fresh view: the heap may have grown
@@ -120,7 +120,7 @@ export class FlatIndex {
   /** The stored vector (dequantized for f16/i8). */
   get(id) {
     const h = this.#live();
-    const ptr = this.#scratchFor(this.dim * 4);
+    const ptr = this.#scratch.get(this.dim * 4);
     check(h.getVector(String(id), ptr));
     return new Float32Array(this.#M.HEAPF32.buffer, ptr, this.dim).slice();
   }
@@ -131,7 +131,7 @@ export class FlatIndex {
     const q = toFloat32(query, 'search');
     if (!Number.isInteger(k) || k < 0) throw new InvalidInputError('INVALID_ARGUMENT', `search: k must be a non-negative integer, got ${k}`);
     k = Math.min(k, h.size());
-    const ptr = this.#scratchFor(q.byteLength + k * 4);
+    const ptr = this.#scratch.get(q.byteLength + k * 4);
     const M = this.#M;
     new Float32Array(M.HEAPF32.buffer, ptr, q.length).set(q);
     const scoresPtr = ptr + q.byteLength;
@@ -150,7 +150,7 @@ export class FlatIndex {
     const h = this.#live();
     const q = toFloat32(query, 'scoreAll');
     const n = h.size();
-    const ptr = this.#scratchFor(q.byteLength + n * 4);
+    const ptr = this.#scratch.get(q.byteLength + n * 4);
     new Float32Array(this.#M.HEAPF32.buffer, ptr, q.length).set(q);
     check(h.scoreAll(ptr, q.length, ptr + q.byteLength));
     return new Float32Array(this.#M.HEAPF32.buffer, ptr + q.byteLength, n).slice();
@@ -159,21 +159,8 @@ export class FlatIndex {
   /** Frees the WASM memory; the index is unusable afterwards. Safe to call twice. */
   close() {
     if (!this.#handle.close()) return;
-    if (this.#scratch) this.#M._free(this.#scratch);
-    this.#scratch = 0;
+    this.#scratch.free();
   }
 
   #live() { return this.#handle.live(); }
-
-  #scratchFor(bytes) {
-    if (bytes > this.#scratchBytes) {
-      if (this.#scratch) this.#M._free(this.#scratch);
-      this.#scratch = 0;
-      this.#scratchBytes = 0;
-      const size = Math.max(bytes, 4096);
-      this.#scratch = heapAlloc(this.#M, size, 'FlatIndex');
-      this.#scratchBytes = size;
-    }
-    return this.#scratch;
-  }
 }

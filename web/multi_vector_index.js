@@ -2,7 +2,7 @@
 // the C++ core in WASM (src/index/multi_vector_index.hpp). Vectors are used as given.
 import { byteSource } from './byte_source.js';
 import { check, InvalidInputError } from './errors.js';
-import { forEachHeapPiece, heapAlloc, loadWasm, PIECE_BYTES, withHeapCopy } from './wasm.js';
+import { forEachHeapPiece, HeapScratch, loadWasm, PIECE_BYTES, withHeapCopy } from './wasm.js';
 import { WasmHandle } from './wasm_handle.js';
 
 function toFloat32(vectors, what) {
@@ -60,13 +60,13 @@ export class MultiVectorIndex {
   #M;
   #handle;
   #info;
-  #scratch = 0; // heap buffer for queries, pieces and results, grown on demand
-  #scratchBytes = 0;
+  #scratch; // heap buffer for queries and results (HeapScratch)
 
   constructor({ M, handle }) {
     this.#M = M;
     this.#handle = new WasmHandle(this, handle, 'MultiVectorIndex');
     this.#info = check(handle.info());
+    this.#scratch = new HeapScratch(M, 'MultiVectorIndex');
   }
 
   /**
@@ -118,7 +118,7 @@ export class MultiVectorIndex {
     for (let i = 0, at = 0; i < c.length;) {
       let floats = c[i++] * dim;
       while (i < c.length && (floats + c[i] * dim) * 4 <= PIECE_BYTES) floats += c[i++] * dim;
-      const ptr = this.#scratchFor(floats * 4);
+      const ptr = this.#scratch.get(floats * 4);
       new Float32Array(this.#M.HEAPF32.buffer, ptr, floats).set(v.subarray(at, at + floats)); // a fresh view: the heap may have grown
       check(h.addItems(ptr, floats));
       at += floats;
@@ -145,7 +145,7 @@ export class MultiVectorIndex {
     checkTokens(q, queryCount, this.dim, 'search');
     if (!Number.isInteger(k) || k < 0) throw new InvalidInputError('INVALID_ARGUMENT', `search: k must be a non-negative integer, got ${k}`);
     k = Math.min(k, h.size());
-    const ptr = this.#scratchFor(q.byteLength + k * 4);
+    const ptr = this.#scratch.get(q.byteLength + k * 4);
     new Float32Array(this.#M.HEAPF32.buffer, ptr, q.length).set(q);
     const scoresPtr = ptr + q.byteLength;
     const ids = check(h.search(ptr, q.length, queryCount, k, scoresPtr));
@@ -162,7 +162,7 @@ export class MultiVectorIndex {
     const q = toFloat32(queryVectors, 'scoreAll');
     checkTokens(q, queryCount, this.dim, 'scoreAll');
     const n = h.size();
-    const ptr = this.#scratchFor(q.byteLength + n * 4);
+    const ptr = this.#scratch.get(q.byteLength + n * 4);
     new Float32Array(this.#M.HEAPF32.buffer, ptr, q.length).set(q);
     check(h.scoreAll(ptr, q.length, queryCount, ptr + q.byteLength));
     return new Float32Array(this.#M.HEAPF32.buffer, ptr + q.byteLength, n).slice();
@@ -173,21 +173,8 @@ export class MultiVectorIndex {
   /** Frees the WASM memory; the index is unusable afterwards. Safe to call twice. */
   close() {
     if (!this.#handle.close()) return;
-    if (this.#scratch) this.#M._free(this.#scratch);
-    this.#scratch = 0;
+    this.#scratch.free();
   }
 
   #live() { return this.#handle.live(); }
-
-  #scratchFor(bytes) {
-    if (bytes > this.#scratchBytes) {
-      if (this.#scratch) this.#M._free(this.#scratch);
-      this.#scratch = 0;
-      this.#scratchBytes = 0;
-      const size = Math.max(bytes, 4096);
-      this.#scratch = heapAlloc(this.#M, size, 'MultiVectorIndex');
-      this.#scratchBytes = size;
-    }
-    return this.#scratch;
-  }
 }

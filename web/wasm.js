@@ -45,6 +45,36 @@ export function heapAlloc(M, bytes, what) {
   return ptr;
 }
 
+/** A heap buffer an object reuses for its queries and results, grown on demand (never shrunk). */
+export class HeapScratch {
+  #M;
+  #what;
+  #ptr = 0;
+  #bytes = 0;
+
+  constructor(M, what) {
+    this.#M = M;
+    this.#what = what;
+  }
+
+  /** A pointer to at least `bytes` bytes (4 KiB at least: small queries never reallocate). */
+  get(bytes) {
+    if (bytes > this.#bytes) {
+      this.free();
+      const size = Math.max(bytes, 4096);
+      this.#ptr = heapAlloc(this.#M, size, this.#what);
+      this.#bytes = size;
+    }
+    return this.#ptr;
+  }
+
+  free() {
+    if (this.#ptr) this.#M._free(this.#ptr);
+    this.#ptr = 0;
+    this.#bytes = 0;
+  }
+}
+
 /**
  * Copies a typed array into a fresh heap allocation, calls fn(ptr), and frees it. The view is taken
  * after _malloc because the heap may grow (and detach old views) inside it.
