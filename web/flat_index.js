@@ -1,7 +1,7 @@
 // FlatIndex: exact similarity search over vectors with string ids, backed by the C++ core in WASM.
 import { byteSource } from './byte_source.js';
 import { check, InvalidInputError } from './errors.js';
-import { forEachHeapPiece, HeapScratch, loadWasm, PIECE_BYTES, withHeapCopy } from './wasm.js';
+import { HeapScratch, PIECE_BYTES, streamIntoHandle, withHeapCopy } from './wasm.js';
 import { WasmHandle } from './wasm_handle.js';
 
 /** Internal (clipfind/internal): the scan-bandwidth probe over an index's f32 bytes, for benchmarks. */
@@ -29,17 +29,7 @@ function toIds(ids, what) {
  * index sections with it.
  */
 export async function loadIndex(size, pieces) {
-  const M = await loadWasm();
-  const handle = new M.IndexHandle();
-  try {
-    check(handle.loadBegin(size));
-    for await (const piece of pieces) forEachHeapPiece(M, piece, 'FlatIndex.fromBytes', (ptr, length) => check(handle.loadFeed(ptr, length)));
-    check(handle.loadEnd());
-  } catch (err) {
-    handle.delete();
-    throw err;
-  }
-  return new FlatIndex({ M, handle });
+  return new FlatIndex(await streamIntoHandle('IndexHandle', size, pieces, 'FlatIndex.fromBytes'));
 }
 
 export class FlatIndex {

@@ -2,7 +2,7 @@
 // the C++ core in WASM (src/index/multi_vector_index.hpp). Vectors are used as given.
 import { byteSource } from './byte_source.js';
 import { check, InvalidInputError } from './errors.js';
-import { forEachHeapPiece, HeapScratch, loadWasm, PIECE_BYTES, withHeapCopy } from './wasm.js';
+import { HeapScratch, PIECE_BYTES, streamIntoHandle, withHeapCopy } from './wasm.js';
 import { WasmHandle } from './wasm_handle.js';
 
 function toFloat32(vectors, what) {
@@ -43,17 +43,7 @@ function checkTokens(q, queryCount, dim, what) {
 
 /** A serialized index of `size` bytes delivered as `pieces` (async iterable of Uint8Array); module-internal. */
 export async function loadMultiVectorIndex(size, pieces) {
-  const M = await loadWasm();
-  const handle = new M.MultiVectorHandle();
-  try {
-    check(handle.loadBegin(size));
-    for await (const piece of pieces) forEachHeapPiece(M, piece, 'MultiVectorIndex.fromBytes', (ptr, length) => check(handle.loadFeed(ptr, length)));
-    check(handle.loadEnd());
-  } catch (err) {
-    handle.delete();
-    throw err;
-  }
-  return new MultiVectorIndex({ M, handle });
+  return new MultiVectorIndex(await streamIntoHandle('MultiVectorHandle', size, pieces, 'MultiVectorIndex.fromBytes'));
 }
 
 export class MultiVectorIndex {

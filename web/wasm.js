@@ -2,7 +2,7 @@
 // the .wasm is fetched beside this file; in Node it is read from disk and handed over as `wasmBinary`
 // (the emscripten 3.1.6 ES6 glue would otherwise reach for __dirname/require, which ES modules lack).
 import createClipfindModule from './wasm/clipfind.mjs';
-import { ClipfindError, outOfMemory } from './errors.js';
+import { check, ClipfindError, outOfMemory } from './errors.js';
 import { isNode, nodeImport } from './env.js';
 
 let modulePromise = null;
@@ -43,6 +43,25 @@ export function heapAlloc(M, bytes, what) {
   const ptr = M._malloc(Math.max(bytes, 1));
   if (ptr === 0) throw outOfMemory(what);
   return ptr;
+}
+
+/**
+ * A new `M[className]` filled from a serialized object of `size` bytes delivered as `pieces` (async
+ * iterable of Uint8Array) through its loadBegin/loadFeed/loadEnd, a heap piece at a time (the bytes are
+ * never whole in memory); on any failure the handle is deleted and the error thrown.
+ */
+export async function streamIntoHandle(className, size, pieces, what) {
+  const M = await loadWasm();
+  const handle = new M[className]();
+  try {
+    check(handle.loadBegin(size));
+    for await (const piece of pieces) forEachHeapPiece(M, piece, what, (ptr, length) => check(handle.loadFeed(ptr, length)));
+    check(handle.loadEnd());
+  } catch (err) {
+    handle.delete();
+    throw err;
+  }
+  return { M, handle };
 }
 
 /** A heap buffer an object reuses for its queries and results, grown on demand (never shrunk). */
